@@ -1,0 +1,322 @@
+package dev.parley.socketio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Serves the Engine.IO endpoint of one HTTP connection: handshakes, polls, posts and WebSocket
+ * upgrades. Requests for other paths go on to the next handler unchanged. A POST body is
+ * collected here up to {@code maxPayload} bytes; a longer one is refused with 413 as soon as its
+ * size is known, before it is buffered whole. Owned by the channel's event loop.
+ */
+final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
+  static final String NAME = "engine.io";
+
+  private final EngineServer server;
+  private final ServerOptions options;
+
+  /** Whether the current request belongs to the next handler. */
+  private boolean passThrough;
+  /** Collects the body of a POST for this session; null when not collecting. */
+  private CompositeByteBuf body;
+  private EngineSession postSession;
+  /** The request being answered, kept until its last content arrives. */
+  private HttpRequest current;
+  /** A WebSocket upgrade waiting for the end of its request. */
+  private boolean upgradePending;
+
+  EngineIoHttpHandler(EngineServer server) {
+    this.server = server;
+    this.options = server.options();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      String path = new QueryStringDecoder(request.uri()).path();
+      passThrough = !isEnginePath(path);
+      if (passThrough) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      try {
+        onRequest(ctx, request);
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+      if (msg instanceof LastHttpContent) {
+        onLastContent(ctx);
+      }
+    } else if (msg instanceof HttpContent content) {
+      if (passThrough) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      try {
+        onContent(ctx, content);
+      } finally {
+        content.release();
+      }
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private boolean isEnginePath(String path) {
+    String p = options.path();
+    return path.equals(p) || path.equals(p.substring(0, p.length() - 1));
+  }
+
+  private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+    current = request;
+    upgradePending = false;
+    HttpHeaders headers = request.headers();
+    HttpVersion version = request.protocolVersion();
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String origin = headers.get(HttpHeaderNames.ORIGIN);
+    if (origin != null && !options.originAllowed(origin)) {
+      HttpResponses.sendError(ctx, version, false, EngineError.FORBIDDEN, null, options);
+      return;
+    }
+    if (request.method() == HttpMethod.OPTIONS) {
+      HttpResponses.sendPreflight(ctx, version, keepAlive, origin,
+          headers.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS), options);
+      return;
+    }
+    QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    if (!"4".equals(param(query, "EIO"))) {
+      HttpResponses.sendError(ctx, version, keepAlive, EngineError.UNSUPPORTED_PROTOCOL_VERSION, origin, options);
+      return;
+    }
+    Optional<ServerOptions.Transport> transport = transport(param(query, "transport"));
+    if (transport.isEmpty()) {
+      HttpResponses.sendError(ctx, version, keepAlive, EngineError.UNKNOWN_TRANSPORT, origin, options);
+      return;
+    }
+    String sid = param(query, "sid");
+    boolean upgrade = "websocket".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE));
+    if (transport.get() == ServerOptions.Transport.WEBSOCKET) {
+      if (!upgrade || request.method() != HttpMethod.GET) {
+        HttpResponses.sendError(ctx, version, keepAlive, EngineError.BAD_REQUEST, origin, options);
+        return;
+      }
+      if (sid != null && server.session(sid).isEmpty()) {
+        HttpResponses.sendError(ctx, version, false, EngineError.UNKNOWN_SID, origin, options);
+        return;
+      }
+      upgradePending = true;
+      return;
+    }
+    if (upgrade) {
+      HttpResponses.sendError(ctx, version, false, EngineError.BAD_REQUEST, origin, options);
+      return;
+    }
+    if (sid == null) {
+      if (request.method() != HttpMethod.GET) {
+        HttpResponses.sendError(ctx, version, keepAlive, EngineError.BAD_HANDSHAKE_METHOD, origin, options);
+        return;
+      }
+      openPolling(ctx, request, query, keepAlive);
+      return;
+    }
+    Optional<EngineSession> found = server.session(sid);
+    if (found.isEmpty()) {
+      HttpResponses.sendError(ctx, version, keepAlive, EngineError.UNKNOWN_SID, origin, options);
+      return;
+    }
+    EngineSession session = found.get();
+    if (request.method() == HttpMethod.GET) {
+      onSessionLoop(session, () -> session.onPoll(ctx, version, keepAlive));
+    } else if (request.method() == HttpMethod.POST) {
+      long length = HttpUtil.getContentLength(request, -1L);
+      if (length > options.maxPayload()) {
+        HttpResponses.sendError(ctx, version, false, EngineError.PAYLOAD_TOO_LARGE, origin, options);
+        return;
+      }
+      postSession = session;
+      body = ctx.alloc().compositeBuffer(64);
+    } else {
+      HttpResponses.sendError(ctx, version, keepAlive, EngineError.BAD_REQUEST, origin, options);
+    }
+  }
+
+  private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+    if (body != null) {
+      ByteBuf data = content.content();
+      if (body.readableBytes() + data.readableBytes() > options.maxPayload()) {
+        body.release();
+        body = null;
+        postSession = null;
+        HttpResponses.sendError(ctx, current.protocolVersion(), false, EngineError.PAYLOAD_TOO_LARGE,
+            current.headers().get(HttpHeaderNames.ORIGIN), options);
+        return;
+      }
+      if (data.isReadable()) {
+        body.addComponent(true, data.retain());
+      }
+    }
+    if (content instanceof LastHttpContent) {
+      onLastContent(ctx);
+    }
+  }
+
+  private void onLastContent(ChannelHandlerContext ctx) {
+    HttpRequest request = current;
+    if (body != null) {
+      ByteBuf complete = body;
+      EngineSession session = postSession;
+      body = null;
+      postSession = null;
+      HttpVersion version = request.protocolVersion();
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      onSessionLoop(session, () -> session.onPost(ctx, version, keepAlive, complete));
+    } else if (upgradePending) {
+      upgradePending = false;
+      upgrade(ctx, request);
+    }
+  }
+
+  private void openPolling(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder query, boolean keepAlive) {
+    EngineSession session = newSession(ctx, request, query, ServerOptions.Transport.POLLING);
+    ByteBuf open = Unpooled.copiedBuffer(EnginePackets.OPEN + session.openPacket(), StandardCharsets.UTF_8);
+    HttpResponses.sendPayload(ctx, request.protocolVersion(), keepAlive, open,
+        request.headers().get(HttpHeaderNames.ORIGIN), options);
+    server.open(session, null);
+  }
+
+  private void upgrade(ChannelHandlerContext ctx, HttpRequest request) {
+    Channel channel = ctx.channel();
+    boolean secure = channel.pipeline().get(SslHandler.class) != null;
+    String url = (secure ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+    WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null,
+        WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(options.maxPayload())
+            .allowExtensions(false).allowMaskMismatch(false).build());
+    WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+      return;
+    }
+    QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    String sid = param(query, "sid");
+    DefaultFullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+        request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+    if (sid != null) {
+      Optional<EngineSession> found = server.session(sid);
+      if (found.isEmpty()) {
+        HttpResponses.sendError(ctx, request.protocolVersion(), false, EngineError.UNKNOWN_SID,
+            request.headers().get(HttpHeaderNames.ORIGIN), options);
+        return;
+      }
+      EngineSession session = found.get();
+      handshaker.handshake(channel, full);
+      installFrameHandlers(ctx, session);
+      onSessionLoop(session, () -> {
+        if (!session.beginUpgrade(channel)) {
+          channel.close();
+        }
+      });
+      return;
+    }
+    EngineSession session = newSession(ctx, request, query, ServerOptions.Transport.WEBSOCKET);
+    handshaker.handshake(channel, full);
+    installFrameHandlers(ctx, session);
+    channel.writeAndFlush(EnginePackets.text(channel.alloc(), EnginePackets.OPEN, session.openPacket()));
+    server.open(session, channel);
+  }
+
+  /** Replaces the HTTP handlers after this one, and this one, by the WebSocket frame handlers. */
+  private void installFrameHandlers(ChannelHandlerContext ctx, EngineSession session) {
+    var pipeline = ctx.pipeline();
+    pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(options.maxPayload()));
+    pipeline.addAfter("ws-aggregator", "ws-engine", new EngineWebSocketHandler(session));
+    List<String> names = pipeline.names();
+    for (int i = names.indexOf("ws-engine") + 1; i < names.size(); i++) {
+      if (pipeline.get(names.get(i)) != null && !names.get(i).startsWith("DefaultChannelPipeline$TailContext")) {
+        pipeline.remove(names.get(i));
+      }
+    }
+    pipeline.remove(this);
+  }
+
+  private EngineSession newSession(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder query,
+      ServerOptions.Transport transport) {
+    Map<String, String> headers = new HashMap<>();
+    for (Map.Entry<String, String> e : request.headers()) {
+      headers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
+    }
+    Map<String, String> params = new HashMap<>();
+    for (Map.Entry<String, List<String>> e : query.parameters().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        params.put(e.getKey(), e.getValue().get(0));
+      }
+    }
+    Channel channel = ctx.channel();
+    InetSocketAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a
+        : new InetSocketAddress(0);
+    boolean secure = channel.pipeline().get(SslHandler.class) != null;
+    return server.create(channel.eventLoop(), transport, headers, params, address, secure, request.uri());
+  }
+
+  private static void onSessionLoop(EngineSession session, Runnable task) {
+    if (session.loop.inEventLoop()) {
+      task.run();
+    } else {
+      session.loop.execute(task);
+    }
+  }
+
+  private Optional<ServerOptions.Transport> transport(String name) {
+    for (ServerOptions.Transport t : options.transports()) {
+      if (t.wireName().equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String param(QueryStringDecoder query, String name) {
+    List<String> values = query.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

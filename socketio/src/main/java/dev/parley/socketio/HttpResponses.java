@@ -1,0 +1,78 @@
+package dev.parley.socketio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** Writes the HTTP responses of the long-polling transport. */
+final class HttpResponses {
+  private static final ByteBuf OK = Unpooled.unreleasableBuffer(
+      Unpooled.directBuffer(2).writeBytes("ok".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+
+  private HttpResponses() {}
+
+  static void sendPayload(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive,
+      ByteBuf payload, String origin, ServerOptions options) {
+    send(ctx, version, keepAlive, HttpResponseStatus.OK, "text/plain; charset=UTF-8", payload, origin, options);
+  }
+
+  static void sendOk(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, String origin,
+      ServerOptions options) {
+    send(ctx, version, keepAlive, HttpResponseStatus.OK, "text/html", OK.duplicate(), origin, options);
+  }
+
+  static void sendError(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, EngineError error,
+      String origin, ServerOptions options) {
+    send(ctx, version, keepAlive, error.status, "application/json",
+        Unpooled.copiedBuffer(error.body(), StandardCharsets.UTF_8), origin, options);
+  }
+
+  static void sendPreflight(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive,
+      String origin, String requestHeaders, ServerOptions options) {
+    FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
+    cors(response.headers(), origin, options);
+    response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET,HEAD,PUT,PATCH,POST,DELETE");
+    if (requestHeaders != null) {
+      response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requestHeaders);
+    }
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    write(ctx, response, keepAlive);
+  }
+
+  static void send(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResponseStatus status,
+      String contentType, ByteBuf content, String origin, ServerOptions options) {
+    FullHttpResponse response = new DefaultFullHttpResponse(version, status, content);
+    HttpHeaders headers = response.headers();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    headers.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    cors(headers, origin, options);
+    write(ctx, response, keepAlive);
+  }
+
+  private static void cors(HttpHeaders headers, String origin, ServerOptions options) {
+    if (origin != null && options.originAllowed(origin)) {
+      headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+      headers.set(HttpHeaderNames.VARY, "Origin");
+    }
+  }
+
+  private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    HttpUtil.setKeepAlive(response, keepAlive);
+    ChannelFuture future = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      future.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
