@@ -1,41 +1,48 @@
 package dev.parley.server;
 
-import dev.parley.socketio.ServerOptions;
-import dev.parley.socketio.SocketIoServer;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Starts Parley. For now it serves the Socket.IO endpoint with the tutorial's broadcast: every
- * {@code chat message} event a client sends reaches every connected client. The chat server
- * proper (accounts, rooms, history, web app) builds on this.
- */
+/** The command line: {@code java -jar parley.jar [options]} (see {@code --help}). */
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
-    int port = 3000;
-    for (int i = 0; i < args.length; i++) {
-      if ("--port".equals(args[i]) && i + 1 < args.length) {
-        port = Integer.parseInt(args[++i]);
-      } else if ("--help".equals(args[i])) {
-        System.out.println("Usage: java -jar parley.jar [--port N]");
-        return;
-      }
+    if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+      System.out.print(Config.usage());
+      return;
     }
-    SocketIoServer server = SocketIoServer.create(ServerOptions.builder().port(port).build());
-    server.sockets().onConnection(socket ->
-        socket.on("chat message", (a, ack) -> server.emit("chat message", a.list().toArray())));
-    server.start();
-    log.info("Parley is listening on http://localhost:{}/ (Socket.IO endpoint /socket.io/)", server.port());
+    Config config;
+    try {
+      config = Config.parse(args, System.getenv());
+    } catch (Config.UsageException e) {
+      System.err.println("parley: " + e.getMessage());
+      System.err.print(Config.usage());
+      System.exit(2);
+      return;
+    }
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(config.logLevel()));
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Parley parley;
+    try {
+      parley = Parley.start(config);
+    } catch (RuntimeException e) {
+      log.error("Parley could not start: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
+      log.info("Stopping: finishing pending writes and telling clients");
+      parley.close();
       stopped.countDown();
     }, "shutdown"));
+    log.info("Parley is ready: open http://localhost:{}/ in a browser", parley.port());
     stopped.await();
   }
 }

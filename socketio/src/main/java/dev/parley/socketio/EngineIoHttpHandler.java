@@ -49,6 +49,8 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
   private EngineSession postSession;
   /** The request being answered, kept until its last content arrives. */
   private HttpRequest current;
+  /** The session this connection last sent a poll for, to tell it if the connection drops. */
+  private EngineSession lastPolled;
   /** A WebSocket upgrade waiting for the end of its request. */
   private boolean upgradePending;
 
@@ -153,6 +155,7 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     }
     EngineSession session = found.get();
     if (request.method() == HttpMethod.GET) {
+      lastPolled = session;
       onSessionLoop(session, () -> session.onPoll(ctx, version, keepAlive));
     } else if (request.method() == HttpMethod.POST) {
       long length = HttpUtil.getContentLength(request, -1L);
@@ -196,7 +199,9 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       postSession = null;
       HttpVersion version = request.protocolVersion();
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      onSessionLoop(session, () -> session.onPost(ctx, version, keepAlive, complete));
+      // Queued even on the session's own loop, behind deliveries other loops queued there before
+      // this request was read (see EngineWebSocketHandler#dispatch).
+      session.loop.execute(() -> session.onPost(ctx, version, keepAlive, complete));
     } else if (upgradePending) {
       upgradePending = false;
       upgrade(ctx, request);
@@ -311,6 +316,11 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     if (body != null) {
       body.release();
       body = null;
+    }
+    EngineSession polled = lastPolled;
+    if (polled != null) {
+      lastPolled = null;
+      onSessionLoop(polled, () -> polled.onPollConnectionClosed(ctx));
     }
     ctx.fireChannelInactive();
   }

@@ -126,7 +126,9 @@ final class EnginePackets {
       String part = end < 0 ? text.substring(start) : text.substring(start, end);
       if (!part.isEmpty() && part.charAt(0) == 'b') {
         try {
-          packets.add(Inbound.ofBinary(java.util.Base64.getDecoder().decode(part.substring(1))));
+          // Lenient like Node.js's Buffer.from(data, "base64"): the official Java client wraps its
+          // base64 in lines of 76 characters, which a strict decoder refuses.
+          packets.add(Inbound.ofBinary(java.util.Base64.getMimeDecoder().decode(part.substring(1))));
         } catch (IllegalArgumentException e) {
           throw new ProtocolException("invalid base64 in binary packet");
         }

@@ -217,12 +217,6 @@ final class EngineSession implements Flusher.Target {
     pendingPoll = ctx;
     pendingPollVersion = version;
     pendingPollKeepAlive = keepAlive;
-    ctx.channel().closeFuture().addListener(f -> loop.execute(() -> {
-      if (pendingPoll == ctx) {
-        pendingPoll = null;
-        close(DisconnectReason.TRANSPORT_CLOSE);
-      }
-    }));
     if (state == State.CLOSING) {
       finishClosing();
     } else if (!pollBuffer.isEmpty()) {
@@ -231,6 +225,14 @@ final class EngineSession implements Flusher.Target {
       // An upgrade is under way: end this poll at once so the client can switch.
       pollBuffer.add(EnginePackets.noop());
       answerPoll();
+    }
+  }
+
+  /** The connection of a poll went away; if the poll was still waiting, the client is gone. */
+  void onPollConnectionClosed(ChannelHandlerContext ctx) {
+    if (pendingPoll == ctx) {
+      pendingPoll = null;
+      close(DisconnectReason.TRANSPORT_CLOSE);
     }
   }
 

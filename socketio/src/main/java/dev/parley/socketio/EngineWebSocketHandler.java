@@ -41,20 +41,18 @@ final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocket
     }
   }
 
+  /**
+   * Hands a packet to the session through its loop's task queue, even when already on that loop.
+   * Netty reads sockets before it runs queued tasks, so handling the packet at once could let what
+   * it causes (a broadcast, say) overtake deliveries that other loops queued here earlier, ones
+   * its sender may already have seen acknowledged. Queued, it runs after them, as in Node.js.
+   */
   private void dispatch(ChannelHandlerContext ctx, EnginePackets.Inbound packet) {
-    if (session.loop.inEventLoop()) {
-      session.onWebSocketPacket(ctx.channel(), packet);
-    } else {
-      session.loop.execute(() -> session.onWebSocketPacket(ctx.channel(), packet));
-    }
+    session.loop.execute(() -> session.onWebSocketPacket(ctx.channel(), packet));
   }
 
   private void fail(ChannelHandlerContext ctx, String reason) {
-    if (session.loop.inEventLoop()) {
-      session.onWebSocketError(ctx.channel(), reason);
-    } else {
-      session.loop.execute(() -> session.onWebSocketError(ctx.channel(), reason));
-    }
+    session.loop.execute(() -> session.onWebSocketError(ctx.channel(), reason));
   }
 
   @Override

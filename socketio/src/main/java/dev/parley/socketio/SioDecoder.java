@@ -56,6 +56,10 @@ final class SioDecoder {
         throw new ProtocolException("illegal attachments");
       }
       attachments = Integer.parseInt(str, start, i, 10);
+      if (attachments < 1) {
+        // As socket.io-parser 4.2: a binary packet without attachments would skip the placeholder checks.
+        throw new ProtocolException("illegal attachments");
+      }
       if (attachments > maxAttachments) {
         throw new ProtocolException("too many attachments");
       }

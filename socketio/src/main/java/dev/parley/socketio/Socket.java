@@ -176,7 +176,10 @@ public final class Socket {
 
   // ---- sending -------------------------------------------------------------------------------
 
-  /** Sends an event to this client. */
+  /**
+   * Sends an event to this client. With connection-state recovery on, an event sent while the
+   * client's connection is down is kept and delivered when the client recovers its session.
+   */
   public void emit(String event, Object... args) {
     emit(event, Arrays.asList(args), -1, false);
   }
@@ -218,12 +221,18 @@ public final class Socket {
     if (RESERVED.contains(event)) {
       throw new IllegalArgumentException("'" + event + "' is a reserved event name");
     }
+    SessionStore store = namespace.store();
+    boolean recordable = store != null && ackId < 0 && !volatileEmit;
     if (!connected) {
+      if (recordable) {
+        // As in Node.js Socket.IO: with recovery on, an event for a socket whose connection dropped
+        // is kept for replay, and reaches the socket that holds this id again once it recovers.
+        namespace.adapter().broadcast(new EventPacket(event, args),
+            new BroadcastOptions(Set.of(id), Set.of(), false, false));
+      }
       return;
     }
     String offset = null;
-    SessionStore store = namespace.store();
-    boolean recordable = store != null && ackId < 0 && !volatileEmit;
     if (recordable) {
       offset = store.nextOffset();
     }

@@ -159,16 +159,21 @@ public final class SocketIoServer implements AutoCloseable {
     return engine.sessionCount();
   }
 
+  /** Stops accepting new connections; the open ones go on. */
+  public void stopAccepting() {
+    Channel ch = serverChannel;
+    if (ch != null) {
+      ch.close().syncUninterruptibly();
+    }
+  }
+
   /**
    * Stops accepting, tells every client the server is shutting down, closes their connections and
    * stops the event loops. Idempotent.
    */
   @Override
   public void close() {
-    Channel ch = serverChannel;
-    if (ch != null) {
-      ch.close().syncUninterruptibly();
-    }
+    stopAccepting();
     List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
     for (EngineSession session : engine.sessions()) {
       closing.add(session.loop.submit(() -> session.close(DisconnectReason.SERVER_SHUTTING_DOWN)));

@@ -1,0 +1,176 @@
+package dev.parley.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Parley's settings. Each comes, by increasing precedence, from its default, the config file
+ * ({@code --config FILE} or {@code PARLEY_CONFIG}, Java properties format with the option names
+ * as keys), the environment ({@code PARLEY_<NAME>}) and the command line ({@code --name value}).
+ *
+ * @param host address to listen on
+ * @param port port to listen on
+ * @param dataDir where the embedded database and files live
+ * @param db database URL: {@code jdbc:sqlite:…}, {@code jdbc:postgresql://…} or
+ *     {@code postgresql://user@host:port/db}; empty for SQLite in the data directory
+ * @param publicDir a folder of the user's own static files served at {@code /}
+ * @param publicCsp a Content-Security-Policy for the files of {@code publicDir}
+ * @param allowedOrigins browser origins allowed to connect; empty for the server's own only
+ * @param logLevel root log level
+ * @param maxMessageLength the longest message text, in characters
+ * @param writeQueue how many messages may wait to be stored before sends are refused
+ * @param recoveryWindow how long a dropped connection can be recovered
+ */
+public record Config(
+    String host,
+    int port,
+    Path dataDir,
+    Optional<String> db,
+    Optional<Path> publicDir,
+    Optional<String> publicCsp,
+    List<String> allowedOrigins,
+    String logLevel,
+    int maxMessageLength,
+    int writeQueue,
+    Duration recoveryWindow) {
+
+  /** A command line that could not be understood. */
+  public static final class UsageException extends RuntimeException {
+    public UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private record Option(String name, String defaultValue, String help) {}
+
+  private static final List<Option> OPTIONS = List.of(
+      new Option("host", "0.0.0.0", "address to listen on"),
+      new Option("port", "3000", "port to listen on"),
+      new Option("data-dir", "./data", "folder for the embedded database and files"),
+      new Option("db", "", "database URL: jdbc:postgresql://…, postgresql://user@host:port/db or jdbc:sqlite:FILE "
+          + "(default: SQLite in the data folder)"),
+      new Option("public-dir", "", "folder of your own static files, served at / ahead of the built-in app"),
+      new Option("public-csp", "", "Content-Security-Policy header for files from --public-dir (default: none)"),
+      new Option("allowed-origins", "", "comma-separated browser origins allowed to connect, or * "
+          + "(default: any; browsers on other sites are refused once set)"),
+      new Option("log-level", "INFO", "TRACE, DEBUG, INFO, WARN or ERROR"),
+      new Option("max-message-length", "4000", "longest message text, in characters"),
+      new Option("write-queue", "20000", "messages that may wait to be stored before sends are refused"),
+      new Option("recovery-window", "120", "seconds during which a dropped connection is recovered"),
+      new Option("config", "", "a properties file with any of these options"));
+
+  /** The usage text of {@code --help}. */
+  public static String usage() {
+    StringBuilder out = new StringBuilder("Usage: java -jar parley.jar [options]\n\nOptions (each also "
+        + "PARLEY_<NAME> in the environment, or name=value in the --config file):\n");
+    for (Option o : OPTIONS) {
+      out.append(String.format("  --%-20s %s%s%n", o.name() + " V", o.help(),
+          o.defaultValue().isEmpty() ? "" : " [" + o.defaultValue() + "]"));
+    }
+    out.append("  --help                 print this text\n");
+    return out.toString();
+  }
+
+  /** Reads the settings; throws {@link UsageException} with a message naming the problem. */
+  public static Config parse(String[] args, Map<String, String> env) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new UsageException("--" + name + " needs a value");
+      }
+      if (find(name).isEmpty()) {
+        throw new UsageException("unknown option --" + name);
+      }
+      flags.put(name, value);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Option o : OPTIONS) {
+      values.put(o.name(), o.defaultValue());
+    }
+    String file = flags.getOrDefault("config", env.getOrDefault("PARLEY_CONFIG", ""));
+    if (!file.isEmpty()) {
+      Properties props = new Properties();
+      try (Reader in = Files.newBufferedReader(Path.of(file))) {
+        props.load(in);
+      } catch (IOException e) {
+        throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+      }
+      for (String key : props.stringPropertyNames()) {
+        if (find(key).isEmpty()) {
+          throw new UsageException("unknown option '" + key + "' in " + file);
+        }
+        values.put(key, props.getProperty(key).strip());
+      }
+    }
+    for (Option o : OPTIONS) {
+      String v = env.get("PARLEY_" + o.name().toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (v != null) {
+        values.put(o.name(), v);
+      }
+    }
+    values.putAll(flags);
+    return new Config(
+        values.get("host"),
+        integer(values, "port", 0, 65535),
+        Path.of(values.get("data-dir")),
+        optional(values.get("db")),
+        optional(values.get("public-dir")).map(Path::of),
+        optional(values.get("public-csp")),
+        Arrays.stream(values.get("allowed-origins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+        level(values.get("log-level")),
+        integer(values, "max-message-length", 1, 1_000_000),
+        integer(values, "write-queue", 1, 10_000_000),
+        Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)));
+  }
+
+  private static Optional<Option> find(String name) {
+    return OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst();
+  }
+
+  private static Optional<String> optional(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  private static int integer(Map<String, String> values, String name, int min, int max) {
+    String raw = values.get(name);
+    try {
+      int v = Integer.parseInt(raw.strip());
+      if (v < min || v > max) {
+        throw new UsageException("--" + name + " must be between " + min + " and " + max + ": " + raw);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a number: " + raw);
+    }
+  }
+
+  private static String level(String raw) {
+    String v = raw.strip().toUpperCase(Locale.ROOT);
+    if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(v)) {
+      throw new UsageException("--log-level must be TRACE, DEBUG, INFO, WARN or ERROR: " + raw);
+    }
+    return v;
+  }
+}

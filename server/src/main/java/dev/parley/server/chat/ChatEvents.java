@@ -1,0 +1,22 @@
+package dev.parley.server.chat;
+
+/**
+ * Where the chat tells connected clients what happened. Implemented by the Socket.IO gateway
+ * (and, in a cluster, relayed to the other nodes). Methods must not block.
+ */
+public interface ChatEvents {
+  /** A message was committed: deliver it to the room's members. Called in seq order per room. */
+  void message(Room room, Message message);
+
+  /** A user became a member of a room: their connections should now receive it. */
+  void joined(User user, Room room);
+
+  /** A user is no longer a member of a room. */
+  void left(User user, Room room);
+
+  /** A room appeared for a user without them asking (a DM someone opened with them). */
+  void roomAdded(User user, Membership membership);
+
+  /** A user's read position in a room moved. */
+  void readMoved(User user, long roomId, long unread, long lastReadSeq);
+}

@@ -1,0 +1,88 @@
+package dev.parley.server.chat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The chat's storage: users, rooms, memberships and messages. Methods block (they do database
+ * work) and are called on the storage executor, never on an event loop. They throw
+ * {@link StoreException} when the store cannot answer.
+ */
+public interface ChatStore {
+  // ---- users -----------------------------------------------------------------------------------
+
+  /** The user named {@code name}, compared case-insensitively. */
+  Optional<User> userByName(String name);
+
+  Optional<User> user(long id);
+
+  /**
+   * Creates a user; fails with {@link StoreException.Conflict} if the name is taken
+   * (case-insensitively).
+   *
+   * @param keyHash the hash of the guest key that proves it is the same person next time, or
+   *     empty for none
+   */
+  User createUser(String name, User.Kind kind, Optional<String> keyHash);
+
+  /** The stored key hash of a user. */
+  Optional<String> userKeyHash(long userId);
+
+  // ---- rooms -----------------------------------------------------------------------------------
+
+  Optional<Room> room(long id);
+
+  /** The public room named {@code name}, compared case-insensitively. */
+  Optional<Room> publicRoomByName(String name);
+
+  /** Every public room. */
+  List<Room> publicRooms();
+
+  /** Creates a public room; {@link StoreException.Conflict} if the name is taken. */
+  Room createPublicRoom(String name, String topic, long createdBy);
+
+  /** The DM room of two users, created (with both as members) if missing. */
+  Room dmRoom(long userA, long userB);
+
+  // ---- membership ------------------------------------------------------------------------------
+
+  /** Adds a member; returns false if it was one already. */
+  boolean addMember(long roomId, long userId);
+
+  /** Removes a member; returns false if it was not one. */
+  boolean removeMember(long roomId, long userId);
+
+  boolean isMember(long roomId, long userId);
+
+  /** The members of a room. */
+  List<User> members(long roomId);
+
+  /** The rooms of a user with its read position. */
+  List<Membership> memberships(long userId);
+
+  /** Moves a read position forward (never back); returns the position now stored. */
+  long markRead(long roomId, long userId, long seq);
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  /**
+   * Stores messages in one transaction, giving each the next seq of its room, and returns them
+   * in the same order. A message whose {@code (user, clientMsgId)} was stored before is not
+   * stored again: the earlier one is returned in its place. The sender's read position moves
+   * to its own message.
+   */
+  List<Message> append(List<NewMessage> messages);
+
+  /**
+   * A page of a room's messages in ascending seq: with {@code beforeSeq}, the newest ones below
+   * it; with {@code afterSeq}, the oldest ones above it; with neither, the newest.
+   */
+  List<Message> page(long roomId, Optional<Long> beforeSeq, Optional<Long> afterSeq, int limit);
+
+  /** The newest seq of each of these rooms. */
+  Map<Long, Long> lastSeqs(List<Long> roomIds);
+
+  /** Whether the store answers (for readiness). */
+  boolean ping();
+}

@@ -1,0 +1,19 @@
+package dev.parley.server.chat;
+
+/** The store could not do what was asked. */
+public class StoreException extends RuntimeException {
+  public StoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  public StoreException(String message) {
+    super(message);
+  }
+
+  /** A unique name is taken. */
+  public static final class Conflict extends StoreException {
+    public Conflict(String message) {
+      super(message);
+    }
+  }
+}

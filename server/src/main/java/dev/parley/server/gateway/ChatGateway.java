@@ -1,0 +1,303 @@
+package dev.parley.server.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.chat.ChatEvents;
+import dev.parley.server.chat.ChatException;
+import dev.parley.server.chat.ChatService;
+import dev.parley.server.chat.Membership;
+import dev.parley.server.chat.Message;
+import dev.parley.server.chat.Room;
+import dev.parley.server.chat.User;
+import dev.parley.socketio.Ack;
+import dev.parley.socketio.Args;
+import dev.parley.socketio.ConnectError;
+import dev.parley.socketio.EventHandler;
+import dev.parley.socketio.Namespace;
+import dev.parley.socketio.Socket;
+import dev.parley.socketio.SocketIoServer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The {@code /chat} namespace of docs/protocol.md on top of {@link ChatService}: signs sockets in,
+ * turns requests into service calls and acknowledgements, and delivers the service's events to
+ * the sockets of the users concerned. Each socket is in the Socket.IO room {@code u:<userId>} and
+ * in {@code r:<roomId>} for each chat room its user is in. Presence and typing are ephemeral and
+ * live here.
+ */
+public final class ChatGateway implements ChatEvents {
+  static final String USER = "user";
+  private static final long TYPING_INTERVAL_MS = 1000;
+
+  private final ChatService chat;
+  private final Namespace namespace;
+  /** Open connections per user, over all tabs. */
+  private final Map<Long, Integer> online = new ConcurrentHashMap<>();
+  private final List<BiConsumer<Room, Message>> messageListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public ChatGateway(SocketIoServer server, ChatService chat) {
+    this.chat = chat;
+    this.namespace = server.namespace("/chat");
+    namespace.use(this::signIn);
+    namespace.onConnection(this::onConnection);
+  }
+
+  /** Also tells {@code listener} about every delivered message (the tutorial namespace uses it). */
+  public void onMessage(BiConsumer<Room, Message> listener) {
+    messageListeners.add(listener);
+  }
+
+  static String roomKey(long roomId) {
+    return "r:" + roomId;
+  }
+
+  static String userKey(long userId) {
+    return "u:" + userId;
+  }
+
+  public boolean isOnline(long userId) {
+    return online.getOrDefault(userId, 0) > 0;
+  }
+
+  // ---- connecting --------------------------------------------------------------------------------
+
+  private void signIn(Socket socket, dev.parley.socketio.Middleware.Next next) {
+    JsonNode auth = socket.handshake().auth();
+    JsonNode name = auth.get("name");
+    JsonNode key = auth.get("guestKey");
+    if (name == null || !name.isTextual()) {
+      next.refuse(ConnectError.of("invalid_name"));
+      return;
+    }
+    Optional<String> guestKey = key != null && key.isTextual() ? Optional.of(key.textValue()) : Optional.empty();
+    chat.guest(name.textValue(), guestKey).whenComplete((login, error) -> {
+      if (error != null) {
+        Throwable cause = ChatService.unwrap(error);
+        if (cause instanceof ChatException e && e.code() == ChatException.Code.CONFLICT) {
+          next.refuse(ConnectError.of("name_taken"));
+        } else if (cause instanceof ChatException e && e.code() == ChatException.Code.INVALID_ARGUMENT) {
+          next.refuse(ConnectError.of("invalid_name"));
+        } else {
+          next.refuse(new ConnectError("unavailable", Map.of("retry", true)));
+        }
+        return;
+      }
+      socket.data().put(USER, login.user());
+      socket.data().put("guestKey", login.guestKey());
+      next.proceed();
+    });
+  }
+
+  private void onConnection(Socket socket) {
+    User user = (User) socket.data().get(USER);
+    register(socket, user);
+    if (socket.recovered()) {
+      comeOnline(user);
+      return;
+    }
+    chat.memberships(user).whenComplete((memberships, error) -> {
+      if (error != null) {
+        socket.disconnect(true);
+        return;
+      }
+      List<String> keys = new ArrayList<>();
+      keys.add(userKey(user.id()));
+      List<Dto.RoomDto> rooms = new ArrayList<>();
+      for (Membership m : memberships) {
+        keys.add(roomKey(m.room().id()));
+        rooms.add(Dto.room(m));
+      }
+      socket.join(keys.toArray(String[]::new));
+      Map<String, Object> session = new LinkedHashMap<>();
+      session.put("user", Dto.user(user, true));
+      session.put("guestKey", socket.data().get("guestKey"));
+      session.put("rooms", rooms);
+      socket.emit("session", session);
+      comeOnline(user);
+    });
+  }
+
+  private void comeOnline(User user) {
+    if (online.merge(user.id(), 1, Integer::sum) == 1) {
+      presence(user, true);
+    }
+  }
+
+  private void presence(User user, boolean isOnline) {
+    Set<Long> rooms = chat.knownRooms(user.id());
+    if (rooms.isEmpty()) {
+      return;
+    }
+    String[] keys = rooms.stream().map(ChatGateway::roomKey).toArray(String[]::new);
+    namespace.to(keys).emit("presence", Map.of("user", Dto.user(user, isOnline)));
+  }
+
+  private void register(Socket socket, User user) {
+    Map<Long, Long> typingSentAt = new HashMap<>();
+    on(socket, "rooms:list", (req, ack) -> Replies.reply(ack, chat.publicRooms(user), list -> {
+      List<Dto.RoomDto> rooms = new ArrayList<>();
+      list.forEach(e -> rooms.add(Dto.room(e.getKey(), e.getValue())));
+      return Replies.ok("rooms", rooms);
+    }));
+    on(socket, "room:create", (req, ack) -> Replies.reply(ack,
+        chat.createRoom(user, Fields.text(req, "name"), Fields.optionalText(req, "topic").orElse("")),
+        joined -> Replies.ok("room", Dto.room(joined.membership()))));
+    on(socket, "room:join", (req, ack) -> Replies.reply(ack,
+        chat.joinRoom(user, Fields.optionalId(req, "roomId"), Fields.optionalText(req, "name")),
+        joined -> {
+          Map<String, Object> reply = Replies.ok("room", Dto.room(joined.membership()));
+          reply.put("members", joined.members().stream().map(u -> Dto.user(u, isOnline(u.id()))).toList());
+          return reply;
+        }));
+    on(socket, "room:leave", (req, ack) -> Replies.reply(ack, chat.leaveRoom(user, Fields.id(req, "roomId")),
+        v -> Replies.ok()));
+    on(socket, "room:members", (req, ack) -> Replies.reply(ack, chat.members(user, Fields.id(req, "roomId")),
+        members -> Replies.ok("members", members.stream().map(u -> Dto.user(u, isOnline(u.id()))).toList())));
+    on(socket, "dm:open", (req, ack) -> Replies.reply(ack,
+        chat.openDm(user, Fields.optionalId(req, "userId"), Fields.optionalText(req, "name")),
+        m -> Replies.ok("room", Dto.room(m))));
+    on(socket, "message:send", (req, ack) -> Replies.reply(ack,
+        chat.send(user, Fields.id(req, "roomId"), Fields.text(req, "text"), Fields.text(req, "clientMsgId")),
+        m -> {
+          Map<String, Object> reply = Replies.ok("id", Long.toString(m.id()));
+          reply.put("roomId", Long.toString(m.roomId()));
+          reply.put("seq", m.seq());
+          reply.put("ts", m.ts());
+          return reply;
+        }));
+    on(socket, "history", (req, ack) -> Replies.reply(ack,
+        chat.history(user, Fields.id(req, "roomId"), Fields.optionalSeq(req, "before"),
+            Fields.optionalSeq(req, "after"), Fields.limit(req, 50)),
+        page -> {
+          Map<String, Object> reply = Replies.ok("messages", page.messages().stream().map(Dto::message).toList());
+          reply.put("hasMore", page.hasMore());
+          return reply;
+        }));
+    on(socket, "sync", (req, ack) -> {
+      JsonNode rooms = req.get("rooms");
+      if (rooms == null || !rooms.isObject()) {
+        throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "rooms must be an object of roomId: lastSeq");
+      }
+      Map<Long, Long> lastSeqs = new LinkedHashMap<>();
+      rooms.fields().forEachRemaining(e -> {
+        if (!e.getKey().matches("[0-9]{1,18}") || !e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber()) {
+          throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "rooms must map room ids to seqs");
+        }
+        lastSeqs.put(Long.parseLong(e.getKey()), e.getValue().longValue());
+      });
+      Replies.reply(ack, chat.sync(user, lastSeqs), pages -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        pages.forEach((roomId, page) -> out.put(Long.toString(roomId), Map.of(
+            "messages", page.messages().stream().map(Dto::message).toList(), "hasMore", page.hasMore())));
+        return Replies.ok("rooms", out);
+      });
+    });
+    on(socket, "read", (req, ack) -> Replies.reply(ack,
+        chat.markRead(user, Fields.id(req, "roomId"), Fields.optionalSeq(req, "seq")
+            .orElseThrow(() -> new ChatException(ChatException.Code.INVALID_ARGUMENT, "seq is required"))),
+        r -> {
+          Map<String, Object> reply = Replies.ok("unread", r[0]);
+          reply.put("lastReadSeq", r[1]);
+          return reply;
+        }));
+    socket.on("typing", (args, ack) -> {
+      JsonNode req = args.get(0);
+      if (!req.isObject()) {
+        return;
+      }
+      long roomId;
+      boolean typing;
+      try {
+        roomId = Fields.id(req, "roomId");
+        typing = Fields.bool(req, "typing");
+      } catch (ChatException e) {
+        return;
+      }
+      if (!chat.knownMember(user.id(), roomId)) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      Long last = typingSentAt.get(roomId);
+      if (typing && last != null && now - last < TYPING_INTERVAL_MS) {
+        return;
+      }
+      if (typing) {
+        typingSentAt.put(roomId, now);
+      } else if (typingSentAt.remove(roomId) == null) {
+        return;
+      }
+      namespace.to(roomKey(roomId)).except(socket.id()).asVolatile()
+          .emit("typing", Map.of("roomId", Long.toString(roomId), "user", Dto.user(user), "typing", typing));
+    });
+    socket.onDisconnect(reason -> {
+      for (Long roomId : typingSentAt.keySet()) {
+        namespace.to(roomKey(roomId)).asVolatile()
+            .emit("typing", Map.of("roomId", Long.toString(roomId), "user", Dto.user(user), "typing", false));
+      }
+      if (online.compute(user.id(), (k, v) -> v == null || v <= 1 ? null : v - 1) == null) {
+        presence(user, false);
+      }
+    });
+  }
+
+  /** Registers a request handler that validates its first argument and answers errors. */
+  private static void on(Socket socket, String event, Handler handler) {
+    socket.on(event, (EventHandler) (Args args, Ack ack) -> {
+      if (!ack.requested()) {
+        return;
+      }
+      try {
+        handler.handle(Fields.object(args.get(0)), ack);
+      } catch (ChatException e) {
+        ack.send(Replies.error(e.code(), e.getMessage()));
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface Handler {
+    void handle(JsonNode request, Ack ack);
+  }
+
+  // ---- ChatEvents --------------------------------------------------------------------------------
+
+  @Override
+  public void message(Room room, Message message) {
+    namespace.to(roomKey(room.id())).emit("message", Dto.message(message));
+    for (BiConsumer<Room, Message> listener : messageListeners) {
+      listener.accept(room, message);
+    }
+  }
+
+  @Override
+  public void joined(User user, Room room) {
+    namespace.in(userKey(user.id())).socketsJoin(roomKey(room.id()));
+    namespace.to(roomKey(room.id())).emit("member",
+        Map.of("roomId", Long.toString(room.id()), "user", Dto.user(user, isOnline(user.id())), "joined", true));
+  }
+
+  @Override
+  public void left(User user, Room room) {
+    namespace.to(roomKey(room.id())).emit("member",
+        Map.of("roomId", Long.toString(room.id()), "user", Dto.user(user), "joined", false));
+    namespace.in(userKey(user.id())).socketsLeave(roomKey(room.id()));
+  }
+
+  @Override
+  public void roomAdded(User user, Membership membership) {
+    namespace.to(userKey(user.id())).emit("room", Dto.room(membership));
+  }
+
+  @Override
+  public void readMoved(User user, long roomId, long unread, long lastReadSeq) {
+    namespace.to(userKey(user.id())).emit("unread",
+        Map.of("roomId", Long.toString(roomId), "unread", unread, "lastReadSeq", lastReadSeq));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.parley.server.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.chat.ChatException;
+import java.util.Optional;
+
+/** Reads request fields strictly: a field of the wrong type is an error, never coerced. */
+final class Fields {
+  private Fields() {}
+
+  static JsonNode object(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "the request must be an object");
+    }
+    return node;
+  }
+
+  /** An id given as a string of digits or a whole number. */
+  static Optional<Long> optionalId(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() > 0) {
+      return Optional.of(node.longValue());
+    }
+    if (node.isTextual() && node.textValue().matches("[0-9]{1,19}")) {
+      try {
+        return Optional.of(Long.parseLong(node.textValue()));
+      } catch (NumberFormatException e) {
+        // too large: falls through
+      }
+    }
+    throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be an id");
+  }
+
+  static long id(JsonNode request, String field) {
+    return optionalId(request, field)
+        .orElseThrow(() -> new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " is required"));
+  }
+
+  static Optional<String> optionalText(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isTextual()) {
+      throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be a string");
+    }
+    return Optional.of(node.textValue());
+  }
+
+  static String text(JsonNode request, String field) {
+    return optionalText(request, field)
+        .orElseThrow(() -> new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " is required"));
+  }
+
+  static Optional<Long> optionalSeq(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
+      return Optional.of(node.longValue());
+    }
+    throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be a non-negative integer");
+  }
+
+  static int limit(JsonNode request, int dflt) {
+    JsonNode node = request.get("limit");
+    if (node == null || node.isNull()) {
+      return dflt;
+    }
+    if (node.isIntegralNumber() && node.canConvertToInt()) {
+      return node.intValue();
+    }
+    throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "limit must be an integer");
+  }
+
+  static boolean bool(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || !node.isBoolean()) {
+      throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be true or false");
+    }
+    return node.booleanValue();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.parley.server.gateway;
+
+import dev.parley.server.chat.ChatService;
+import dev.parley.server.chat.Message;
+import dev.parley.server.chat.Room;
+import dev.parley.server.chat.User;
+import dev.parley.socketio.Namespace;
+import dev.parley.socketio.Socket;
+import dev.parley.socketio.SocketIoServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default namespace {@code /}, speaking the events of the classic Socket.IO chat tutorial so
+ * its pages work unchanged: {@code join}, {@code message} ("name: text"), {@code typing},
+ * {@code userList}, {@code privateMessage} and {@code loadMessages}. Its messages are stored in
+ * {@code general}, so tutorial pages and the Parley app see each other's messages.
+ */
+public final class TutorialGateway {
+  private static final Logger log = LoggerFactory.getLogger(TutorialGateway.class);
+  private static final String NAME = "name";
+  private static final String USER = "tutorialUser";
+  private static final int HISTORY = 50;
+
+  private final ChatService chat;
+  private final Namespace namespace;
+
+  public TutorialGateway(SocketIoServer server, ChatService chat, ChatGateway chatGateway) {
+    this.chat = chat;
+    this.namespace = server.sockets();
+    namespace.onConnection(this::onConnection);
+    chatGateway.onMessage(this::relay);
+  }
+
+  private void onConnection(Socket socket) {
+    socket.data().put(NAME, "guest-" + Integer.toString(ThreadLocalRandom.current().nextInt(1000, 10000)));
+    chat.recentGeneral(HISTORY).whenComplete((messages, error) -> {
+      if (error != null) {
+        log.warn("cannot load recent messages: {}", error.toString());
+        socket.emit("loadMessages", List.of());
+        return;
+      }
+      List<String> lines = new ArrayList<>();
+      for (Message m : messages) {
+        if (m.kind() == Message.Kind.TEXT) {
+          lines.add(line(m));
+        }
+      }
+      socket.emit("loadMessages", lines);
+    });
+    socket.on("join", (args, ack) -> {
+      String name = args.text(0).map(String::strip).orElse("");
+      if (name.isEmpty() || name.length() > 32) {
+        return;
+      }
+      socket.data().put(NAME, name);
+      socket.data().remove(USER);
+      namespace.emit("join", name);
+      sendUserList();
+    });
+    socket.on("message", (args, ack) -> {
+      String text = args.text(0).orElse(null);
+      if (text == null || text.isBlank() || text.length() > chat.maxTextLength()) {
+        return;
+      }
+      user(socket).thenCompose(user -> chat.sendToGeneral(user, text))
+          .whenComplete((m, error) -> {
+            if (error != null) {
+              log.debug("tutorial message not stored: {}", error.toString());
+            }
+          });
+    });
+    socket.on("typing", (args, ack) ->
+        socket.broadcast().asVolatile().emit("typing", socket.data().get(NAME) + " is typing..."));
+    socket.on("privateMessage", (args, ack) -> {
+      var request = args.get(0);
+      if (!request.isObject() || !request.path("to").isTextual() || !request.path("message").isTextual()) {
+        return;
+      }
+      String to = request.get("to").textValue();
+      String text = request.get("message").textValue();
+      if (text.length() > chat.maxTextLength()) {
+        return;
+      }
+      for (Socket target : namespace.sockets().values()) {
+        if (to.equals(target.data().get(NAME)) || to.equals(target.id())) {
+          target.emit("message", "(Private) " + socket.data().get(NAME) + ": " + text);
+        }
+      }
+    });
+    socket.onDisconnect(reason -> sendUserList());
+  }
+
+  private CompletableFuture<User> user(Socket socket) {
+    Object cached = socket.data().get(USER);
+    if (cached instanceof User user) {
+      return CompletableFuture.completedFuture(user);
+    }
+    return chat.tutorialUser((String) socket.data().get(NAME)).thenApply(user -> {
+      socket.data().put(USER, user);
+      return user;
+    });
+  }
+
+  private void sendUserList() {
+    List<String> names = new ArrayList<>();
+    for (Socket s : namespace.sockets().values()) {
+      if (s.connected()) {
+        names.add((String) s.data().get(NAME));
+      }
+    }
+    namespace.emit("userList", names);
+  }
+
+  private void relay(Room room, Message message) {
+    if (Room.GENERAL.equals(room.name()) && room.kind() == Room.Kind.PUBLIC && message.kind() == Message.Kind.TEXT) {
+      namespace.emit("message", line(message));
+    }
+  }
+
+  private static String line(Message m) {
+    return m.user().name() + ": " + m.text();
+  }
+
+  /** Names online in the tutorial namespace, for tests and the user list. */
+  Map<String, Object> stats() {
+    return Map.of("sockets", namespace.sockets().size());
+  }
+}

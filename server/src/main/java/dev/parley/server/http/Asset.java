@@ -1,0 +1,33 @@
+package dev.parley.server.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A file served from memory, with its gzip form when that is smaller.
+ *
+ * @param bytes the content
+ * @param gzip the gzip-compressed content, or null
+ * @param contentType its Content-Type
+ * @param cacheControl its Cache-Control
+ */
+record Asset(byte[] bytes, byte[] gzip, String contentType, String cacheControl) {
+  static Asset of(byte[] bytes, String path, String cacheControl) {
+    String type = ContentTypes.of(path);
+    byte[] gzip = null;
+    if (ContentTypes.compressible(type) && bytes.length > 256) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3);
+      try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+        z.write(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (out.size() < bytes.length) {
+        gzip = out.toByteArray();
+      }
+    }
+    return new Asset(bytes, gzip, type, cacheControl);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.parley.server.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the HTTP requests that are not Socket.IO: health, readiness and metrics, the official
+ * Socket.IO client bundle at {@code /socket.io/socket.io.js}, the user's {@code --public-dir},
+ * then the built-in web app. Blocking work (files on disk, the database, scraping metrics) runs
+ * on {@code worker}, never on the event loop.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+  /** What the router serves; shared by every connection. */
+  record Routes(
+      ClasspathAssets app,
+      ClasspathAssets client,
+      PublicDirectory publicDirectory,
+      Optional<String> publicDirPolicy,
+      Supplier<CompletableFuture<Boolean>> ready,
+      Supplier<String> metrics,
+      Executor worker) {}
+
+  private static final String APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; "
+      + "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+  private final Routes routes;
+  private final PublicDirectory publicDirectory;
+
+  HttpRouter(Routes routes) {
+    this.routes = routes;
+    this.publicDirectory = routes.publicDirectory();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    HttpVersion version = request.protocolVersion();
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    boolean head = request.method() == HttpMethod.HEAD;
+    boolean gzip = acceptsGzip(request.headers());
+    if (request.method() != HttpMethod.GET && !head) {
+      text(ctx, version, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+      return;
+    }
+    switch (path) {
+      case "/healthz" -> text(ctx, version, keepAlive, HttpResponseStatus.OK, "ok");
+      case "/readyz" -> routes.ready().get().whenComplete((ok, error) -> {
+        boolean up = error == null && Boolean.TRUE.equals(ok);
+        text(ctx, version, keepAlive, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+            up ? "ready" : "not ready: the database does not answer");
+      });
+      case "/metrics" -> offload(ctx, version, keepAlive, () -> {
+        FullHttpResponse response = response(version, HttpResponseStatus.OK,
+            routes.metrics().get().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8");
+        send(ctx, response, keepAlive);
+      });
+      default -> serveFile(ctx, version, keepAlive, head, gzip, path);
+    }
+  }
+
+  private void serveFile(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
+      boolean gzip, String path) {
+    if (path.startsWith("/socket.io/")) {
+      Optional<Asset> client = routes.client().get(path.substring("/socket.io".length()));
+      if (client.isPresent()) {
+        asset(ctx, version, keepAlive, head, gzip, client.get(), null);
+        return;
+      }
+    }
+    if (publicDirectory != null) {
+      offload(ctx, version, keepAlive, () -> {
+        Optional<Asset> own;
+        try {
+          own = publicDirectory.get(path);
+        } catch (java.io.IOException e) {
+          log.debug("cannot read {} from the public folder: {}", path, e.toString());
+          own = Optional.empty();
+        }
+        if (own.isPresent()) {
+          asset(ctx, version, keepAlive, head, gzip, own.get(), routes.publicDirPolicy().orElse(null));
+        } else {
+          serveApp(ctx, version, keepAlive, head, gzip, path);
+        }
+      });
+      return;
+    }
+    serveApp(ctx, version, keepAlive, head, gzip, path);
+  }
+
+  private void serveApp(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
+      boolean gzip, String path) {
+    String key = path.equals("/") ? "/index.html" : path;
+    Optional<Asset> asset = routes.app().get(key);
+    if (asset.isEmpty() && !path.contains(".") && !path.startsWith("/api/")) {
+      asset = routes.app().get("/index.html");
+    }
+    if (asset.isPresent()) {
+      asset(ctx, version, keepAlive, head, gzip, asset.get(), APP_CSP);
+    } else {
+      text(ctx, version, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found");
+    }
+  }
+
+  private void offload(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Runnable work) {
+    try {
+      routes.worker().execute(() -> {
+        try {
+          work.run();
+        } catch (RuntimeException e) {
+          log.error("request failed", e);
+          text(ctx, version, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal Server Error");
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      text(ctx, version, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "Busy, retry later");
+    }
+  }
+
+  private static boolean acceptsGzip(HttpHeaders headers) {
+    String accept = headers.get(HttpHeaderNames.ACCEPT_ENCODING);
+    return accept != null && accept.contains("gzip");
+  }
+
+  private static void asset(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
+      boolean gzip, Asset asset, String csp) {
+    boolean compressed = gzip && asset.gzip() != null;
+    byte[] body = compressed ? asset.gzip() : asset.bytes();
+    FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    HttpHeaders h = response.headers();
+    h.set(HttpHeaderNames.CONTENT_TYPE, asset.contentType());
+    h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    h.set(HttpHeaderNames.CACHE_CONTROL, asset.cacheControl());
+    h.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    if (compressed) {
+      h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+    }
+    h.set("X-Content-Type-Options", "nosniff");
+    if (csp != null) {
+      h.set("Content-Security-Policy", csp);
+      h.set("Referrer-Policy", "no-referrer");
+    }
+    send(ctx, response, keepAlive);
+  }
+
+  private static FullHttpResponse response(HttpVersion version, HttpResponseStatus status, byte[] body, String type) {
+    FullHttpResponse response = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    return response;
+  }
+
+  private static void text(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive,
+      HttpResponseStatus status, String text) {
+    send(ctx, response(version, status, text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=UTF-8"), keepAlive);
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    HttpUtil.setKeepAlive(response, keepAlive);
+    var future = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      future.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("http connection error: {}", cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(10)
+class ConfigTest {
+  @Test
+  void defaultsStartAnEmbeddedServerOnPort3000() {
+    Config config = Config.parse(new String[0], Map.of());
+    assertThat(config.port()).isEqualTo(3000);
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.db()).isEmpty();
+    assertThat(config.publicDir()).isEmpty();
+    assertThat(config.maxMessageLength()).isEqualTo(4000);
+    assertThat(config.recoveryWindow()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheConfigFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("parley.properties");
+    Files.writeString(file, "port=4000\ndata-dir=/from/file\nlog-level=debug\n");
+    Config config = Config.parse(new String[] {"--config", file.toString(), "--port", "5000"},
+        Map.of("PARLEY_PORT", "4500", "PARLEY_DATA_DIR", "/from/env"));
+    assertThat(config.port()).isEqualTo(5000);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/from/env"));
+    assertThat(config.logLevel()).isEqualTo("DEBUG");
+  }
+
+  @Test
+  void acceptsNameEqualsValueAndLists() {
+    Config config = Config.parse(new String[] {"--db=postgresql://root@127.0.0.1:5432/test",
+        "--allowed-origins", "https://a.example, https://b.example", "--public-dir", "public"}, Map.of());
+    assertThat(config.db()).isEqualTo(Optional.of("postgresql://root@127.0.0.1:5432/test"));
+    assertThat(config.allowedOrigins()).isEqualTo(List.of("https://a.example", "https://b.example"));
+    assertThat(config.publicDir()).isEqualTo(Optional.of(Path.of("public")));
+  }
+
+  @Test
+  void refusesWhatItDoesNotUnderstandWithAMessageNamingIt() {
+    assertThatThrownBy(() -> Config.parse(new String[] {"--prot", "1"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--prot");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--port", "http"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--port");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--port", "70000"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("65535");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--port"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--log-level", "LOUD"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--log-level");
+  }
+
+  @Test
+  void usageListsEveryOption() {
+    String usage = Config.usage();
+    for (String option : List.of("--port", "--host", "--data-dir", "--db", "--public-dir", "--log-level",
+        "--max-message-length", "--config", "--help")) {
+      assertThat(usage).contains(option);
+    }
+  }
+}
