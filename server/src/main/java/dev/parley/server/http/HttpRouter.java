@@ -42,7 +42,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       Supplier<String> metrics,
       Executor worker) {}
 
-  private static final String APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+  private static final String APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
       + "img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; "
       + "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 

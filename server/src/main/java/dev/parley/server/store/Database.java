@@ -86,6 +86,9 @@ public final class Database implements AutoCloseable {
             + options.sqliteSynchronous().name().toLowerCase(Locale.ROOT) + ")";
       }
       case POSTGRESQL -> {
+        // The driver reports its URL (Flyway logs it), so the password goes in on its own.
+        url = movePasswordOut(url, config);
+        config.setJdbcUrl(url);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "parley");
         description = "PostgreSQL at " + redact(url);
@@ -185,6 +188,23 @@ public final class Database implements AutoCloseable {
   private static String reencode(String raw) {
     String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     return URLEncoder.encode(decoded, StandardCharsets.UTF_8);
+  }
+
+  /** Removes a {@code password} parameter from a JDBC URL into {@code config}; returns the rest. */
+  private static String movePasswordOut(String jdbcUrl, HikariConfig config) {
+    int query = jdbcUrl.indexOf('?');
+    if (query < 0) {
+      return jdbcUrl;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String param : jdbcUrl.substring(query + 1).split("&")) {
+      if (param.startsWith("password=")) {
+        config.setPassword(URLDecoder.decode(param.substring("password=".length()), StandardCharsets.UTF_8));
+      } else if (!param.isEmpty()) {
+        kept.add(param);
+      }
+    }
+    return jdbcUrl.substring(0, query) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
   }
 
   /** A URL with its password masked, fit for logs and error messages. */

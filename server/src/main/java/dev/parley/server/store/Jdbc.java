@@ -1,6 +1,7 @@
 package dev.parley.server.store;
 
 import dev.parley.server.chat.StoreException;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,7 +89,18 @@ final class Jdbc {
 
   private static StoreException failure(String action, SQLException e) {
     String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
-    return new StoreException("could not " + action + ": " + e.getMessage() + state, e);
+    return new StoreException("could not " + action + ": " + describe(e) + state, e);
+  }
+
+  /**
+   * What went wrong, fit for a log. A failed JDBC batch names its statement with every bound
+   * value, message text included; the server's own error says what matters without it.
+   */
+  static String describe(SQLException e) {
+    if (e instanceof BatchUpdateException && e.getNextException() != null) {
+      return e.getNextException().getMessage();
+    }
+    return e.getMessage();
   }
 
   static <T> List<T> list(Connection connection, String sql, RowMapper<T> mapper, Object... params)

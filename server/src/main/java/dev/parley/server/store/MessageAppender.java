@@ -85,7 +85,7 @@ final class MessageAppender {
       } catch (StoreException e) {
         if (attempt < ATTEMPTS && e.getCause() instanceof SQLException cause && dialect.retryableAppend(cause)) {
           log.info("Storing a batch of {} message(s) again (attempt {}) after: {}", batch.size(), attempt + 1,
-              cause.getMessage());
+              Jdbc.describe(cause));
           continue;
         }
         throw e;

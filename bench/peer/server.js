@@ -1,0 +1,108 @@
+'use strict';
+// The Node.js side of Parley's benchmarks: the chat tutorial's events on Socket.IO 4.8.4 over
+// ws (with bufferutil and utf-8-validate). dev.parley.bench.ParleyBenchServer implements the
+// very same events on Parley, so the load generator drives both with the same packets.
+//
+//   join    {room}             joins the room; acks {room} when asked
+//   leave   {room}             leaves the room; acks {room} when asked
+//   message {room, ...}        io.to(room).emit('message', data); acks {ok:true} when asked
+//   dm      {to, ...}          io.to(to).emit('dm', data) (every socket is in the room of its id)
+//   stats   -                  collects garbage (with --expose-gc), acks memory and connections
+//
+// Usage: node --expose-gc server.js [port]   (PORT in the environment works too; default 3000)
+
+const http = require('http');
+const { Server } = require('socket.io');
+
+const port = Number(process.argv[2] || process.env.PORT || 3000);
+
+const httpServer = http.createServer((req, res) => {
+  res.writeHead(404);
+  res.end();
+});
+const io = new Server(httpServer, {
+  transports: ['websocket', 'polling'],
+  serveClient: false,
+  // Same defaults as Parley's ServerOptions.
+  pingInterval: 25000,
+  pingTimeout: 20000,
+  maxHttpBufferSize: 1e6,
+});
+
+// The last argument is an acknowledgement callback when the client sent an ack id.
+function ackOf(args) {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? last : null;
+}
+
+function roomOf(data) {
+  return data && typeof data.room === 'string' ? data.room : null;
+}
+
+io.on('connection', (socket) => {
+  socket.on('join', (data, ...rest) => {
+    const room = roomOf(data);
+    const ack = ackOf([data, ...rest]);
+    if (room !== null) {
+      socket.join(room);
+    }
+    if (ack) ack(room !== null ? { room } : { error: 'room required' });
+  });
+
+  socket.on('leave', (data, ...rest) => {
+    const room = roomOf(data);
+    const ack = ackOf([data, ...rest]);
+    if (room !== null) {
+      socket.leave(room);
+    }
+    if (ack) ack(room !== null ? { room } : { error: 'room required' });
+  });
+
+  socket.on('message', (data, ...rest) => {
+    const room = roomOf(data);
+    const ack = ackOf([data, ...rest]);
+    if (room !== null) {
+      io.to(room).emit('message', data);
+    }
+    if (ack) ack(room !== null ? { ok: true } : { error: 'room required' });
+  });
+
+  socket.on('dm', (data, ...rest) => {
+    const to = data && typeof data.to === 'string' ? data.to : null;
+    const ack = ackOf([data, ...rest]);
+    if (to !== null) {
+      io.to(to).emit('dm', data);
+    }
+    if (ack) ack(to !== null ? { ok: true } : { error: 'to required' });
+  });
+
+  socket.on('stats', (...args) => {
+    const ack = ackOf(args);
+    if (!ack) return;
+    if (typeof global.gc === 'function') {
+      global.gc();
+    }
+    const mem = process.memoryUsage();
+    ack({
+      heapUsed: mem.heapUsed,
+      // Buffers live outside the V8 heap (external includes arrayBuffers).
+      external: mem.external,
+      rss: mem.rss,
+      connections: io.engine.clientsCount,
+      gc: typeof global.gc === 'function',
+    });
+  });
+});
+
+httpServer.listen(port, '127.0.0.1', () => {
+  console.log(`peer listening on 127.0.0.1:${port} (socket.io ${require('socket.io/package.json').version}, ` +
+    `gc ${typeof global.gc === 'function' ? 'exposed' : 'not exposed'})`);
+});
+
+function shutdown() {
+  io.close();
+  httpServer.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,41 @@
+package dev.parley.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.concurrent.CompletableFuture;
+
+/** What every scenario needs: the options, one JSON mapper and the clock. */
+record BenchContext(GeneratorOptions options, ObjectMapper mapper, MicroClock clock) {
+
+  /** A pool of clients to the server under test that report to {@code listener}. */
+  ClientPool newPool(ClientListener listener) {
+    return new ClientPool(options.target(), options.sources(), options.ioThreads(), listener);
+  }
+
+  /** Server CPU seconds so far, or -1 when the server's pid is unknown. */
+  double serverCpuSeconds() {
+    return options.serverPid().isPresent() ? ProcessStats.cpuSeconds(options.serverPid().getAsLong()) : -1;
+  }
+
+  /** Server RSS in bytes, or -1 when the server's pid is unknown. */
+  long serverRssBytes() {
+    return options.serverPid().isPresent() ? ProcessStats.rssBytes(options.serverPid().getAsLong()) : -1;
+  }
+
+  /** Joins {@code room} and completes when the server acknowledged it. */
+  static CompletableFuture<String> join(BenchClient client, String room) {
+    return client.emitWithAck("join", Payloads.room(room));
+  }
+
+  /** Sleeps until the {@link MicroClock} reads {@code micros}. */
+  void sleepUntil(long micros) throws InterruptedException {
+    long wait = micros - clock.micros();
+    if (wait > 0) {
+      Thread.sleep(wait / 1000, (int) (wait % 1000) * 1000);
+    }
+  }
+
+  /** Prints a progress line to stderr, tagged with the scenario and server. */
+  void log(String message) {
+    System.err.printf("[%s/%s] %s%n", options.scenario(), options.server(), message);
+  }
+}

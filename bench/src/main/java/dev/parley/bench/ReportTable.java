@@ -1,0 +1,132 @@
+package dev.parley.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Writes the markdown table of a benchmark run from the generator's JSON results: one row per
+ * scenario with Parley's figure, the peer's, Parley's advantage as a ratio, the issue's target
+ * and whether it was met, plus CPU seconds.
+ *
+ * <p>Usage: {@code ReportTable <dir with <scenario>-<server>.json files> [scenario...]}.
+ */
+public final class ReportTable {
+  private static final String PARLEY = "parley";
+  private static final String PEER = "peer";
+
+  /** A scenario's target: how it reads in the table and how it is checked. */
+  private record Target(String text, TargetCheck check) {}
+
+  @FunctionalInterface
+  private interface TargetCheck {
+    /** Whether Parley's value and its ratio to the peer meet the target; empty if none is set. */
+    Optional<Boolean> met(double parley, double ratio);
+  }
+
+  private static final Map<String, Target> TARGETS = Map.of(
+      "idle", new Target("≤ 2 KB heap/conn and ≥ 5×", (v, r) -> Optional.of(v <= 2048 && r >= 5)),
+      "fanout", new Target("≥ 8× (p99 ≤ 50 ms)", (v, r) -> Optional.of(r >= 8)),
+      "fanout10k", new Target("≥ 8× (p99 ≤ 250 ms)", (v, r) -> Optional.of(r >= 8)),
+      "rooms", new Target("none set (p99 ≤ 50 ms)", (v, r) -> Optional.empty()),
+      "dm", new Target("p99 ≤ 5 ms", (v, r) -> Optional.of(v <= 5)));
+
+  private static final List<String[]> NOT_YET = List.of(
+      new String[] {"durable", "≥ 50k/s SQLite, ≥ 30k/s PostgreSQL, p99 ack ≤ 20 ms"},
+      new String[] {"history", "p99 ≤ 5 ms for a 50-message page during fan-out"},
+      new String[] {"reconnect", "10,000 clients caught up ≤ 5 s, zero lost"});
+
+  private ReportTable() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 0) {
+      System.err.println("usage: ReportTable <results dir> [scenario...]");
+      System.exit(2);
+    }
+    List<String> scenarios = args.length > 1 ? List.of(args).subList(1, args.length) : LoadGenerator.SCENARIOS;
+    System.out.print(render(read(Path.of(args[0])), scenarios));
+  }
+
+  /** Every result in {@code dir}, by scenario and server. */
+  static Map<String, Map<String, ScenarioResult>> read(Path dir) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, Map<String, ScenarioResult>> results = new HashMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json"))::iterator) {
+        ScenarioResult r = mapper.readValue(file.toFile(), ScenarioResult.class);
+        results.computeIfAbsent(r.scenario(), k -> new HashMap<>()).put(r.server(), r);
+      }
+    }
+    return results;
+  }
+
+  /** The table and the details under it. */
+  static String render(Map<String, Map<String, ScenarioResult>> results, List<String> scenarios) {
+    StringBuilder out = new StringBuilder();
+    out.append("| scenario | parley | peer | ratio | target | met | server CPU s (parley / peer) | generator CPU s (parley / peer) |\n");
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    List<String> details = new ArrayList<>();
+    for (String scenario : scenarios) {
+      Map<String, ScenarioResult> byServer = results.getOrDefault(scenario, Map.of());
+      Optional<ScenarioResult> parley = Optional.ofNullable(byServer.get(PARLEY));
+      Optional<ScenarioResult> peer = Optional.ofNullable(byServer.get(PEER));
+      Target target = TARGETS.getOrDefault(scenario, new Target("none set", (v, r) -> Optional.empty()));
+      String ratio = "—";
+      String met = parley.isPresent() ? "—" : "no";
+      if (parley.isPresent() && peer.isPresent()) {
+        double r = ratio(parley.get(), peer.get());
+        ratio = Double.isFinite(r) ? String.format(Locale.ROOT, "%.2f×", r) : "—";
+        met = target.check().met(parley.get().value(), r).map(m -> m ? "yes" : "no").orElse("—");
+      }
+      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |%n", scenario,
+          parley.map(ReportTable::value).orElse("not run"), peer.map(ReportTable::value).orElse("not run"),
+          ratio, target.text(), met,
+          parley.map(r -> cpu(r.serverCpuSeconds())).orElse("—"), peer.map(r -> cpu(r.serverCpuSeconds())).orElse("—"),
+          parley.map(r -> cpu(r.generatorCpuSeconds())).orElse("—"),
+          peer.map(r -> cpu(r.generatorCpuSeconds())).orElse("—")));
+      parley.ifPresent(r -> details.add("- **" + scenario + "**, parley: " + r.detail() + disconnects(r)));
+      peer.ifPresent(r -> details.add("- **" + scenario + "**, peer: " + r.detail() + disconnects(r)));
+    }
+    for (String[] row : NOT_YET) {
+      out.append(String.format("| %s | not yet | not yet | — | %s | — | — | — |%n", row[0], row[1]));
+    }
+    out.append("\n");
+    details.forEach(d -> out.append(d).append('\n'));
+    return out.toString();
+  }
+
+  /** How many times better Parley is: above 1 means Parley wins. */
+  static double ratio(ScenarioResult parley, ScenarioResult peer) {
+    if (parley.value() <= 0 || peer.value() <= 0) {
+      return parley.higherIsBetter() && peer.value() <= 0 && parley.value() > 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+    }
+    return parley.higherIsBetter() ? parley.value() / peer.value() : peer.value() / parley.value();
+  }
+
+  /** A figure with its unit, readable. */
+  static String value(ScenarioResult r) {
+    return switch (r.unit()) {
+      case "bytes" -> r.value() >= 1024 ? String.format(Locale.ROOT, "%.1f KB", r.value() / 1024)
+          : String.format(Locale.ROOT, "%.0f B", r.value());
+      case "msg/s" -> r.value() > 0 ? String.format(Locale.ROOT, "%,.0f/s", r.value()) : "no step within bound";
+      case "ms" -> String.format(Locale.ROOT, "%.1f ms", r.value());
+      default -> String.format(Locale.ROOT, "%.2f %s", r.value(), r.unit());
+    };
+  }
+
+  private static String cpu(double seconds) {
+    return seconds < 0 ? "—" : String.format(Locale.ROOT, "%.1f", seconds);
+  }
+
+  private static String disconnects(ScenarioResult r) {
+    return r.disconnects() > 0 ? String.format(" (%,d clients disconnected by the server)", r.disconnects()) : "";
+  }
+}

@@ -1,0 +1,97 @@
+import type { RoomState, ChatState } from '../store/state';
+import { isOnline, roomTitle, sidebarRooms } from '../store/state';
+import { Avatar } from './Avatar';
+import { Icon } from './Icon';
+import { ThemeToggle } from './ThemeToggle';
+
+interface Props {
+  state: ChatState;
+  onSelect: (roomId: string) => void;
+  onBrowse: () => void;
+  onSignOut: () => void;
+  onClose: () => void;
+}
+
+export function Sidebar({ state, onSelect, onBrowse, onSignOut, onClose }: Props) {
+  const { channels, dms } = sidebarRooms(state);
+  const me = state.me;
+  const item = (r: RoomState) => {
+    const active = r.room.id === state.activeRoomId;
+    const peer = r.room.kind === 'dm' ? r.room.peer : undefined;
+    const unread = active ? 0 : r.unread;
+    return (
+      <li key={r.room.id}>
+        <button
+          type="button"
+          class={`room-link${active ? ' active' : ''}${unread > 0 ? ' has-unread' : ''}`}
+          aria-current={active ? 'page' : undefined}
+          onClick={() => onSelect(r.room.id)}
+        >
+          {peer ? <Avatar user={peer} online={isOnline(state, peer)} small /> : <span class="room-hash" aria-hidden="true">#</span>}
+          <span class="room-link-name">{roomTitle(r.room)}</span>
+          {peer && <span class="visually-hidden">{isOnline(state, peer) ? ' (online)' : ' (offline)'}</span>}
+          {unread > 0 && (
+            <span class="badge">
+              {unread > 99 ? '99+' : unread}
+              <span class="visually-hidden"> unread</span>
+            </span>
+          )}
+        </button>
+      </li>
+    );
+  };
+  return (
+    <nav class="sidebar" aria-label="Conversations">
+      <div class="sidebar-top">
+        <span class="brand">
+          <span class="brand-mark small" aria-hidden="true">P</span>Parley
+        </span>
+        <ThemeToggle />
+        <button type="button" class="icon-button drawer-close" aria-label="Close conversations" onClick={onClose}>
+          <Icon name="close" />
+        </button>
+      </div>
+      <div class="sidebar-scroll">
+        <section class="sidebar-section">
+          <div class="sidebar-heading">
+            <h2 id="rooms-heading">Rooms</h2>
+            <button type="button" class="icon-button small" aria-label="Browse or create rooms" title="Browse or create rooms" onClick={onBrowse}>
+              <Icon name="plus" size={18} />
+            </button>
+          </div>
+          <ul class="room-list" aria-labelledby="rooms-heading">
+            {channels.map(item)}
+          </ul>
+          <button type="button" class="link-button" onClick={onBrowse}>
+            Browse rooms
+          </button>
+        </section>
+        <section class="sidebar-section">
+          <div class="sidebar-heading">
+            <h2 id="dms-heading">Direct messages</h2>
+          </div>
+          {dms.length > 0 ? (
+            <ul class="room-list" aria-labelledby="dms-heading">
+              {dms.map(item)}
+            </ul>
+          ) : (
+            <p class="sidebar-hint">Open a member list and choose “Message” to start one.</p>
+          )}
+        </section>
+      </div>
+      {me && (
+        <div class="sidebar-me">
+          <Avatar user={me} online={state.connection.status === 'connected'} />
+          <div class="me-info">
+            <span class="me-name" title={me.name}>
+              {me.name}
+            </span>
+            <button type="button" class="link-button" onClick={onSignOut}>
+              Change name
+            </button>
+          </div>
+        </div>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,103 @@
+// The /chat namespace's wire types, as documented in docs/protocol.md.
+
+export interface User {
+  readonly id: string;
+  readonly name: string;
+  readonly online?: boolean;
+}
+
+export type RoomKind = 'public' | 'dm';
+
+export interface Room {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: RoomKind;
+  readonly topic: string;
+  readonly lastSeq: number;
+  readonly memberCount: number;
+  readonly joined?: boolean;
+  readonly unread?: number;
+  readonly lastReadSeq?: number;
+  /** For a DM: the other member. */
+  readonly peer?: User;
+}
+
+export type MessageKind = 'text' | 'join' | 'leave';
+
+export interface Message {
+  readonly id: string;
+  readonly roomId: string;
+  readonly seq: number;
+  readonly ts: number;
+  readonly user: User;
+  readonly text: string;
+  readonly clientMsgId?: string;
+  readonly kind: MessageKind;
+}
+
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'too_long'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'overloaded'
+  | 'internal'
+  // Client-side conditions, never sent by the server:
+  | 'timeout'
+  | 'disconnected';
+
+export interface ChatError {
+  readonly code: ErrorCode | (string & {});
+  readonly message: string;
+}
+
+export type Result<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ChatError };
+
+/** Server → client events. */
+export interface ServerEvents {
+  session: { user: User; guestKey: string; rooms: Room[] };
+  message: Message;
+  typing: { roomId: string; user: User; typing: boolean };
+  presence: { user: User };
+  member: { roomId: string; user: User; joined: boolean };
+  room: Room;
+  unread: { roomId: string; unread: number; lastReadSeq: number };
+}
+
+export interface HistoryPage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/** Client → server requests: what each takes and what its acknowledgement carries when ok. */
+export interface Requests {
+  'rooms:list': { args: Record<string, never>; result: { rooms: Room[] } };
+  'room:create': { args: { name: string; topic?: string }; result: { room: Room } };
+  'room:join': { args: { roomId: string } | { name: string }; result: { room: Room; members: User[] } };
+  'room:leave': { args: { roomId: string }; result: Record<string, never> };
+  'room:members': { args: { roomId: string }; result: { members: User[] } };
+  'dm:open': { args: { userId: string } | { name: string }; result: { room: Room } };
+  'message:send': {
+    args: { roomId: string; text: string; clientMsgId: string };
+    result: { id: string; roomId: string; seq: number; ts: number };
+  };
+  history: {
+    args: { roomId: string; before?: number; after?: number; limit?: number };
+    result: HistoryPage;
+  };
+  sync: { args: { rooms: Record<string, number> }; result: { rooms: Record<string, HistoryPage> } };
+  read: { args: { roomId: string; seq: number }; result: { unread: number; lastReadSeq: number } };
+}
+
+export type RequestName = keyof Requests;
+
+/** Reasons the server gives in `connect_error` for a refused connection. */
+export const AUTH_ERRORS = ['invalid_name', 'name_taken', 'unauthorized'] as const;
+export type AuthError = (typeof AUTH_ERRORS)[number];
+
+export const MAX_TEXT_LENGTH = 4000;
+export const MAX_NAME_LENGTH = 32;
+export const MAX_ROOM_NAME_LENGTH = 40;
+export const HISTORY_PAGE_LIMIT = 50;
+export const MAX_HISTORY_LIMIT = 100;
