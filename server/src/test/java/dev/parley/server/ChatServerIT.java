@@ -23,14 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The /chat protocol end to end: a real Parley on SQLite, real Socket.IO Java clients. */
 @Timeout(60)
 class ChatServerIT {
+  // Subclassed to run the same tests on PostgreSQL.
   @TempDir
   Path dataDir;
   Parley parley;
   final List<ChatClient> clients = new ArrayList<>();
 
   @BeforeEach
-  void start() {
-    parley = ParleyHarness.start(dataDir);
+  void start() throws Exception {
+    parley = startNode();
+  }
+
+  /** A node on this test's store; the same store each time within a test. */
+  Parley startNode() throws Exception {
+    return ParleyHarness.start(dataDir);
   }
 
   @AfterEach
@@ -141,7 +147,7 @@ class ChatServerIT {
     clients.clear();
     parley.close();
 
-    parley = ParleyHarness.start(dataDir);
+    parley = startNode();
     ChatClient again = ChatClient.chat(parley.port(), "ada", key);
     clients.add(again);
     JSONObject session2 = again.session();
@@ -344,5 +350,51 @@ class ChatServerIT {
 
     send(ada, general, "hello tom");
     assertThat(page.next("message")).isEqualTo("ada: hello tom");
+  }
+
+  @Test
+  void stoppingLosesNothingThatWasAcknowledged() throws Exception {
+    ChatClient ada = connect("ada");
+    JSONObject session = ada.session();
+    String general = generalId(session);
+    java.util.concurrent.BlockingQueue<JSONObject> acks = new java.util.concurrent.LinkedBlockingQueue<>();
+    int sent = 2000;
+    for (int i = 0; i < sent; i++) {
+      ada.socket.emit("message:send", new Object[] {ChatClient.json("roomId", general, "text", "m" + i,
+          "clientMsgId", "stop-" + i)}, (io.socket.client.Ack) args -> acks.add((JSONObject) args[0]));
+    }
+    // Stop once the first acknowledgements are back, while the rest are still arriving.
+    Set<String> acknowledged = new HashSet<>();
+    JSONObject ack = acks.poll(10, TimeUnit.SECONDS);
+    assertThat(ack).as("Timed out waiting for a first acknowledgement").isNotNull();
+    assertThat(ack.getBoolean("ok")).as("%s", ack).isTrue();
+    acknowledged.add(ack.getString("id"));
+    parley.close();
+    // Every send that was acknowledged ok must survive; the rest got an error or no answer.
+    while ((ack = acks.poll(2, TimeUnit.SECONDS)) != null) {
+      if (ack.optBoolean("ok")) {
+        acknowledged.add(ack.getString("id"));
+      }
+    }
+    ada.close();
+    clients.clear();
+    parley = startNode();
+    ChatClient again = ChatClient.chat(parley.port(), "ada", session.getString("guestKey"));
+    clients.add(again);
+    again.session();
+    Set<String> stored = new HashSet<>();
+    long after = 0;
+    while (true) {
+      JSONObject page = again.request("history", "roomId", general, "after", after, "limit", 100);
+      JSONArray messages = page.getJSONArray("messages");
+      for (int i = 0; i < messages.length(); i++) {
+        stored.add(messages.getJSONObject(i).getString("id"));
+        after = messages.getJSONObject(i).getLong("seq");
+      }
+      if (!page.getBoolean("hasMore")) {
+        break;
+      }
+    }
+    assertThat(stored).containsAll(acknowledged);
   }
 }
