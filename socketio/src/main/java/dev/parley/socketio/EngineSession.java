@@ -1,7 +1,6 @@
 package dev.parley.socketio;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -289,11 +289,11 @@ final class EngineSession implements Flusher.Target {
         abandonUpgrade();
       }
     }, options().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    channel.closeFuture().addListener(f -> loop.execute(() -> {
+    whenClosed(channel, () -> {
       if (probe == channel) {
         abandonUpgrade();
       }
-    }));
+    });
     return true;
   }
 
@@ -310,11 +310,26 @@ final class EngineSession implements Flusher.Target {
   }
 
   private void watchWebSocket(Channel channel) {
-    channel.closeFuture().addListener(f -> loop.execute(() -> {
+    whenClosed(channel, () -> {
       if (webSocket == channel && state != State.CLOSED) {
         close(DisconnectReason.TRANSPORT_CLOSE);
       }
-    }));
+    });
+  }
+
+  /**
+   * Runs {@code task} on the session's loop, as a task of its own, once {@code channel} has
+   * closed. A channel that closes while the server stops may find the loop already refusing
+   * tasks: the session ends with the server then, so the task is not needed.
+   */
+  private void whenClosed(Channel channel, Runnable task) {
+    channel.closeFuture().addListener(f -> {
+      try {
+        loop.execute(task);
+      } catch (RejectedExecutionException e) {
+        log.debug("session {}: server stopping, channel close not handled", id);
+      }
+    });
   }
 
   /** A packet received on a WebSocket of this session (the transport or an upgrade probe). */
@@ -397,8 +412,11 @@ final class EngineSession implements Flusher.Target {
         }
         schedulePing();
       }
-      case EnginePackets.PING ->
-          send(EnginePackets.text(ByteBufAllocator.DEFAULT, EnginePackets.PONG, packet.data()), false);
+      case EnginePackets.PING -> {
+        // In Engine.IO v4 only the server pings; the reference server ends such a session.
+        log.debug("session {}: ping from the client (invalid heartbeat direction)", id);
+        close(DisconnectReason.TRANSPORT_ERROR);
+      }
       case EnginePackets.CLOSE -> closeByClient();
       case EnginePackets.NOOP -> { }
       default -> {

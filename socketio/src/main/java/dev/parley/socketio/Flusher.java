@@ -43,7 +43,9 @@ final class Flusher implements Runnable {
 
   private static Flusher forCurrent(EventLoop loop) {
     Flusher flusher = CURRENT.get();
-    if (flusher == null) {
+    // A thread may serve more than one loop (EmbeddedEventLoop runs on its caller's thread): a
+    // flusher made for another loop would queue this flush where nobody runs it.
+    if (flusher == null || flusher.loop != loop) {
       flusher = new Flusher(loop);
       CURRENT.set(flusher);
     }
