@@ -270,6 +270,8 @@ class ChatServerIT {
         .getJSONObject("error").getString("code")).isEqualTo("too_long");
     assertThat(ada.request("message:send", "roomId", general, "text", "   ", "clientMsgId", "c")
         .getJSONObject("error").getString("code")).isEqualTo("invalid_argument");
+    assertThat(ada.request("message:send", "roomId", general, "text", "nul \u0000 inside", "clientMsgId", "n")
+        .getJSONObject("error").getString("code")).isEqualTo("invalid_argument");
     assertThat(ada.request("message:send", "roomId", general, "text", "no id")
         .getJSONObject("error").getString("code")).isEqualTo("invalid_argument");
     assertThat(ada.request("message:send", "roomId", "999999", "text", "hi", "clientMsgId", "d")

@@ -192,6 +192,9 @@ public final class ChatService {
       return failed(ChatException.invalid("a room name is 1-40 letters, digits, spaces, '_', '.' or '-'"));
     }
     String cleanTopic = topic == null ? "" : topic.strip();
+    if (cleanTopic.indexOf('\0') >= 0) {
+      return failed(ChatException.invalid("a topic must not contain the NUL character"));
+    }
     if (cleanTopic.length() > 200) {
       return failed(new ChatException(ChatException.Code.TOO_LONG, "a topic is at most 200 characters"));
     }
@@ -321,6 +324,10 @@ public final class ChatService {
     }
     if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > CLIENT_MSG_ID_MAX) {
       return failed(ChatException.invalid("clientMsgId must be 1-" + CLIENT_MSG_ID_MAX + " characters"));
+    }
+    if (text.indexOf('\0') >= 0 || clientMsgId.indexOf('\0') >= 0) {
+      // Not storable in PostgreSQL, and never part of a real message.
+      return failed(ChatException.invalid("text must not contain the NUL character"));
     }
     Set<Long> known = memberships.get(user.id());
     if (known != null) {

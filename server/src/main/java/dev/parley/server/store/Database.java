@@ -64,51 +64,54 @@ public final class Database implements AutoCloseable {
     Dialect dialect = Dialect.ofJdbcUrl(url);
     HikariConfig config = new HikariConfig();
     config.setPoolName("parley-db");
-    config.setJdbcUrl(url);
     config.setMaximumPoolSize(options.maxPoolSize());
     config.setConnectionTimeout(10_000);
-    String description;
-    // Only SQLite needs one: see Jdbc for why in-process writers queue on a lock.
-    ReentrantLock writeLock = null;
-    switch (dialect) {
-      case SQLITE -> {
-        Path file = sqliteFile(url);
-        createParentDirectory(file);
-        config.addDataSourceProperty("journal_mode", "WAL");
-        config.addDataSourceProperty("synchronous", options.sqliteSynchronous().name());
-        config.addDataSourceProperty("foreign_keys", "true");
-        config.addDataSourceProperty("busy_timeout", String.valueOf(options.busyTimeout().toMillis()));
-        // BEGIN IMMEDIATE: a write transaction takes the write lock when it starts instead of
-        // upgrading a read snapshot later, which fails at once (SQLITE_BUSY) under contention.
-        config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-        writeLock = new ReentrantLock(true);
-        description = "SQLite at " + file + " (WAL, synchronous="
-            + options.sqliteSynchronous().name().toLowerCase(Locale.ROOT) + ")";
-      }
-      case POSTGRESQL -> {
-        // The driver reports its URL (Flyway logs it), so the password goes in on its own.
-        url = movePasswordOut(url, config);
-        config.setJdbcUrl(url);
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        config.addDataSourceProperty("ApplicationName", "parley");
-        description = "PostgreSQL at " + redact(url);
-      }
-      default -> throw new AssertionError(dialect);
-    }
+    String description = switch (dialect) {
+      case SQLITE -> configureSqlite(config, url, options);
+      case POSTGRESQL -> configurePostgresql(config, url);
+    };
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StoreException("could not connect to " + redact(url) + ": " + rootMessage(e), e);
+      throw new StoreException("could not connect to " + description + ": " + rootMessage(e), e);
     }
     try {
       migrate(pool, dialect);
     } catch (RuntimeException e) {
       pool.close();
-      throw new StoreException("could not migrate " + redact(url) + ": " + rootMessage(e), e);
+      throw new StoreException("could not migrate " + description + ": " + rootMessage(e), e);
     }
     log.info("Database: {}", description);
-    return new Database(pool, dialect, new Jdbc(pool, writeLock), description);
+    // See Jdbc for why writers to a single-writer engine queue on a lock in the process.
+    Jdbc jdbc = new Jdbc(pool, dialect.singleWriter() ? new ReentrantLock(true) : null);
+    return new Database(pool, dialect, jdbc, description);
+  }
+
+  /** Sets up the pool for an SQLite file; returns what to call it in logs. */
+  private static String configureSqlite(HikariConfig config, String url, DatabaseOptions options) {
+    Path file = sqliteFile(url);
+    createParentDirectory(file);
+    config.setJdbcUrl(url);
+    config.addDataSourceProperty("journal_mode", "WAL");
+    config.addDataSourceProperty("synchronous", options.sqliteSynchronous().name());
+    config.addDataSourceProperty("foreign_keys", "true");
+    config.addDataSourceProperty("busy_timeout", String.valueOf(options.busyTimeout().toMillis()));
+    // BEGIN IMMEDIATE: a write transaction takes the write lock when it starts instead of
+    // upgrading a read snapshot later, which fails at once (SQLITE_BUSY) under contention.
+    config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    return "SQLite at " + file + " (WAL, synchronous="
+        + options.sqliteSynchronous().name().toLowerCase(Locale.ROOT) + ")";
+  }
+
+  /** Sets up the pool for a PostgreSQL server; returns what to call it in logs. */
+  private static String configurePostgresql(HikariConfig config, String url) {
+    // The driver reports its URL (Flyway logs it), so the password goes in on its own.
+    String withoutPassword = movePasswordOut(url, config);
+    config.setJdbcUrl(withoutPassword);
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("ApplicationName", "parley");
+    return "PostgreSQL at " + redact(withoutPassword);
   }
 
   private static void migrate(DataSource dataSource, Dialect dialect) {

@@ -1,7 +1,6 @@
 package dev.parley.server.store;
 
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Set;
  */
 public enum Dialect {
   SQLITE(
-      "SQLite",
+      true,
       "jdbc:sqlite:",
       "db/migration/sqlite",
       // SQLite spells the two-argument maximum and minimum MAX and MIN.
@@ -19,7 +18,7 @@ public enum Dialect {
           + " WHERE room_id = ? AND user_id = ? RETURNING last_read_seq",
       Set.of()),
   POSTGRESQL(
-      "PostgreSQL",
+      false,
       "jdbc:postgresql:",
       "db/migration/postgresql",
       "UPDATE memberships SET last_read_seq = GREATEST(last_read_seq,"
@@ -29,15 +28,15 @@ public enum Dialect {
       // serialization_failure, deadlock_detected: running the batch again settles each.
       Set.of("23505", "40001", "40P01"));
 
-  private final String displayName;
+  private final boolean singleWriter;
   private final String urlPrefix;
   private final String migrations;
   private final String markReadSql;
   private final Set<String> retryableAppendStates;
 
-  Dialect(String displayName, String urlPrefix, String migrations, String markReadSql,
+  Dialect(boolean singleWriter, String urlPrefix, String migrations, String markReadSql,
       Set<String> retryableAppendStates) {
-    this.displayName = displayName;
+    this.singleWriter = singleWriter;
     this.urlPrefix = urlPrefix;
     this.migrations = migrations;
     this.markReadSql = markReadSql;
@@ -52,6 +51,11 @@ public enum Dialect {
       }
     }
     throw new IllegalArgumentException("unsupported database URL: only jdbc:sqlite: and jdbc:postgresql: are");
+  }
+
+  /** Whether the engine admits one writing transaction at a time (SQLite), or many. */
+  boolean singleWriter() {
+    return singleWriter;
   }
 
   /** The classpath folder of this dialect's Flyway migrations. */
@@ -70,14 +74,5 @@ public enum Dialect {
   /** Whether a failed message batch may succeed when run again as a whole. */
   boolean retryableAppend(SQLException e) {
     return e.getSQLState() != null && retryableAppendStates.contains(e.getSQLState());
-  }
-
-  String displayName() {
-    return displayName;
-  }
-
-  @Override
-  public String toString() {
-    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -34,6 +34,7 @@ import java.util.Optional;
 public final class JdbcChatStore implements ChatStore {
   // ---- users
   private static final String USER_BY_ID = "SELECT " + Rows.USER_COLUMNS + " FROM users u WHERE u.id = ?";
+  private static final String USERS_BY_ID = "SELECT " + Rows.USER_COLUMNS + " FROM users u WHERE u.id IN ";
   private static final String USER_BY_NAME = "SELECT " + Rows.USER_COLUMNS + " FROM users u WHERE u.name_lower = ?";
   private static final String INSERT_USER = "INSERT INTO users (id, name, name_lower, kind, key_hash, created_at)"
       + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -71,7 +72,7 @@ public final class JdbcChatStore implements ChatStore {
       + " FROM messages m JOIN users u ON u.id = m.user_id"
       + " WHERE m.room_id = ? AND m.seq > ? AND m.seq < ? ORDER BY m.seq LIMIT ?";
   private static final String LAST_SEQS = "SELECT id, last_seq FROM rooms WHERE id IN ";
-  private static final int ROOMS_PER_QUERY = 500;
+  private static final int IDS_PER_QUERY = 500;
 
   private final Jdbc jdbc;
   private final Dialect dialect;
@@ -237,9 +238,12 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   private static Map<Long, User> usersById(Connection c, List<Long> ids) throws SQLException {
+    List<Long> distinct = ids.stream().distinct().toList();
     Map<Long, User> users = new HashMap<>();
-    for (Long id : ids) {
-      first(c, USER_BY_ID, Rows::user, id).ifPresent(user -> users.put(id, user));
+    for (List<Long> chunk : chunks(distinct)) {
+      for (User user : list(c, USERS_BY_ID + placeholders(chunk.size()), Rows::user, chunk.toArray())) {
+        users.put(user.id(), user);
+      }
     }
     return users;
   }
@@ -280,15 +284,28 @@ public final class JdbcChatStore implements ChatStore {
     List<Long> distinct = roomIds.stream().distinct().toList();
     return jdbc.read("read the last seqs of " + distinct.size() + " room(s)", c -> {
       Map<Long, Long> lastSeqs = new LinkedHashMap<>();
-      for (int from = 0; from < distinct.size(); from += ROOMS_PER_QUERY) {
-        List<Long> chunk = distinct.subList(from, Math.min(distinct.size(), from + ROOMS_PER_QUERY));
-        String sql = LAST_SEQS + "(" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+      for (List<Long> chunk : chunks(distinct)) {
+        String sql = LAST_SEQS + placeholders(chunk.size());
         for (long[] row : list(c, sql, row -> new long[] {row.getLong(1), row.getLong(2)}, chunk.toArray())) {
           lastSeqs.put(row[0], row[1]);
         }
       }
       return lastSeqs;
     });
+  }
+
+  /** Ids in groups small enough for one {@code IN (…)} in every engine. */
+  private static List<List<Long>> chunks(List<Long> ids) {
+    List<List<Long>> chunks = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+      chunks.add(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)));
+    }
+    return chunks;
+  }
+
+  /** {@code (?, ?, …)} with {@code count} parameters. */
+  private static String placeholders(int count) {
+    return "(" + String.join(", ", Collections.nCopies(count, "?")) + ")";
   }
 
   /** Never throws: a store that cannot answer is simply not ready. */
