@@ -1,24 +1,64 @@
 package dev.parley.socketio;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A Socket.IO packet encoded once, ready to be written to any number of connections: the
- * Engine.IO message (type {@code 4} and the Socket.IO text) in one buffer, and its binary
- * attachments. Reference-counted through {@link #text}; writers take retained duplicates.
+ * A Socket.IO packet encoded once, ready to be written to any number of connections. One buffer
+ * holds a complete server-to-client WebSocket text frame: the frame header, then the Engine.IO
+ * message (type {@code 4} and the Socket.IO text), which {@link #text} views. A WebSocket client
+ * gets a retained duplicate of the whole frame, written past the WebSocket encoder, so a
+ * broadcast frames its message once, not once per recipient; a polling client gets the text.
+ * Binary attachments follow as frames of their own. Reference-counted through the frame buffer.
  */
 final class EncodedPacket {
+  private final ByteBuf frame;
+  /** The Engine.IO message inside {@link #frame}; shares its reference count. */
   final ByteBuf text;
   final List<byte[]> attachments;
 
-  EncodedPacket(ByteBuf text, List<byte[]> attachments) {
-    this.text = text;
+  private EncodedPacket(ByteBuf frame, int headerLength, List<byte[]> attachments) {
+    this.frame = frame;
+    this.text = frame.slice(frame.readerIndex() + headerLength, frame.readableBytes() - headerLength);
     this.attachments = List.copyOf(attachments);
+  }
+
+  /** Bytes of the header of an unmasked WebSocket frame with a payload of {@code length}. */
+  static int headerLength(int length) {
+    return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  }
+
+  /** Writes the header of an unmasked, final text frame with a payload of {@code length}. */
+  static void writeTextHeader(ByteBuf out, int length) {
+    out.writeByte(0x81);
+    if (length < 126) {
+      out.writeByte(length);
+    } else if (length < 65_536) {
+      out.writeByte(126);
+      out.writeShort(length);
+    } else {
+      out.writeByte(127);
+      out.writeLong(length);
+    }
+  }
+
+  /** A packet whose buffer {@code frame} starts with a text frame header of {@code headerLength}. */
+  static EncodedPacket framed(ByteBuf frame, int headerLength, List<byte[]> attachments) {
+    return new EncodedPacket(frame, headerLength, attachments);
+  }
+
+  /** A packet of the Engine.IO message {@code message} (copied). */
+  static EncodedPacket of(ByteBufAllocator alloc, ByteBuf message, List<byte[]> attachments) {
+    int length = message.readableBytes();
+    int header = headerLength(length);
+    ByteBuf frame = alloc.buffer(header + length);
+    writeTextHeader(frame, length);
+    frame.writeBytes(message, message.readerIndex(), length);
+    return new EncodedPacket(frame, header, attachments);
   }
 
   /** Queues this packet on {@code session}; the packet stays owned by the caller. */
@@ -35,9 +75,12 @@ final class EncodedPacket {
       });
       return;
     }
-    session.send(new TextWebSocketFrame(text.retainedDuplicate()), volatileFrame);
+    if (!session.sendFramed(frame, text, volatileFrame)) {
+      return;
+    }
     for (byte[] attachment : attachments) {
-      session.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(attachment)), volatileFrame);
+      // The text went out: its attachments must follow, volatile or not.
+      session.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(attachment)), false);
     }
   }
 
@@ -47,11 +90,11 @@ final class EncodedPacket {
   }
 
   EncodedPacket retain() {
-    text.retain();
+    frame.retain();
     return this;
   }
 
   void release() {
-    text.release();
+    frame.release();
   }
 }

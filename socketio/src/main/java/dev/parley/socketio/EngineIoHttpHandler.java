@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves the Engine.IO endpoint of one HTTP connection: handshakes, polls, posts and WebSocket
@@ -156,7 +157,9 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     EngineSession session = found.get();
     if (request.method() == HttpMethod.GET) {
       lastPolled = session;
-      onSessionLoop(session, () -> session.onPoll(ctx, version, keepAlive));
+      // Queued like every packet of the session (see EngineWebSocketHandler#dispatch), so a poll
+      // cannot overtake an upgrade packet read just before it.
+      session.loop.execute(() -> session.onPoll(ctx, version, keepAlive));
     } else if (request.method() == HttpMethod.POST) {
       long length = HttpUtil.getContentLength(request, -1L);
       if (length > options.maxPayload()) {
@@ -199,9 +202,9 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       postSession = null;
       HttpVersion version = request.protocolVersion();
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      // Queued even on the session's own loop, behind deliveries other loops queued there before
-      // this request was read (see EngineWebSocketHandler#dispatch).
-      session.loop.execute(() -> session.onPost(ctx, version, keepAlive, complete));
+      if (!onSessionLoop(session, () -> session.onPost(ctx, version, keepAlive, complete))) {
+        complete.release();
+      }
     } else if (upgradePending) {
       upgradePending = false;
       upgrade(ctx, request);
@@ -289,11 +292,17 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     return server.create(channel.eventLoop(), transport, headers, params, address, secure, request.uri());
   }
 
-  private static void onSessionLoop(EngineSession session, Runnable task) {
-    if (session.loop.inEventLoop()) {
-      task.run();
-    } else {
+  /**
+   * Runs {@code task} on the session's loop as a task of its own, even when already on that loop,
+   * so that the session handles requests in the order they were read, after what other loops
+   * queued for it before (see {@link EngineWebSocketHandler}). False if the loop is stopping.
+   */
+  private static boolean onSessionLoop(EngineSession session, Runnable task) {
+    try {
       session.loop.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
     }
   }
 

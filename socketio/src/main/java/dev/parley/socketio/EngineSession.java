@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -40,6 +42,9 @@ final class EngineSession implements Flusher.Target {
 
   private enum State { OPEN, CLOSING, CLOSED }
 
+  /** How long a poll made during an upgrade waits before it is ended with a noop. */
+  private static final long UPGRADE_POLL_CHECK_MILLIS = 100;
+
   final String id;
   final EventLoop loop;
   final Map<String, String> headers;
@@ -55,6 +60,8 @@ final class EngineSession implements Flusher.Target {
   private ServerOptions.Transport transport;
   /** The WebSocket of the session once it uses one; null on polling. */
   private Channel webSocket;
+  /** Where pre-framed messages enter {@link #webSocket}'s pipeline: its frame encoder. */
+  private ChannelHandlerContext webSocketOut;
   /** Packets waiting for the next poll (polling only). */
   private final List<WebSocketFrame> pollBuffer = new ArrayList<>();
   private long pollBufferBytes;
@@ -102,9 +109,8 @@ final class EngineSession implements Flusher.Target {
   /** Starts the heartbeat and hands the session to its listener. Called once, on the loop. */
   void open(Listener listener, Channel webSocket) {
     this.listener = listener;
-    this.webSocket = webSocket;
     if (webSocket != null) {
-      watchWebSocket(webSocket);
+      useWebSocket(webSocket);
     }
     schedulePing();
   }
@@ -130,41 +136,71 @@ final class EngineSession implements Flusher.Target {
       loop.execute(() -> send(frame, volatileFrame));
       return;
     }
-    if (state != State.OPEN) {
+    if (!admit(frame.content().readableBytes(), volatileFrame)) {
       frame.release();
       return;
     }
     if (transport == ServerOptions.Transport.WEBSOCKET) {
+      webSocket.write(frame, webSocket.voidPromise());
+    } else {
+      pollBuffer.add(frame);
+      pollBufferBytes += frame.content().readableBytes();
+    }
+    scheduleFlush();
+  }
+
+  /**
+   * Queues an Engine.IO text message already framed for WebSocket ({@code frame}: header, then
+   * {@code message}). Over WebSocket the frame is written as is, past the frame encoder; over
+   * polling the message joins the payload. Does not take ownership: retains what it keeps.
+   * On the session's loop. Returns whether the message was queued.
+   */
+  boolean sendFramed(ByteBuf frame, ByteBuf message, boolean volatileFrame) {
+    if (!admit(message.readableBytes(), volatileFrame)) {
+      return false;
+    }
+    if (transport == ServerOptions.Transport.WEBSOCKET) {
+      webSocketOut.write(frame.retainedDuplicate(), webSocketOut.voidPromise());
+    } else {
+      pollBuffer.add(new TextWebSocketFrame(message.retainedDuplicate()));
+      pollBufferBytes += message.readableBytes();
+    }
+    scheduleFlush();
+    return true;
+  }
+
+  /** Whether a message of {@code size} may be queued now; closes a slow consumer. */
+  private boolean admit(int size, boolean volatileFrame) {
+    if (state != State.OPEN) {
+      return false;
+    }
+    if (transport == ServerOptions.Transport.WEBSOCKET) {
       if (!webSocket.isWritable()) {
         if (volatileFrame) {
-          frame.release();
-          return;
+          return false;
         }
         ChannelOutboundBuffer out = webSocket.unsafe().outboundBuffer();
         if (out != null && out.totalPendingWriteBytes() > options().maxOutboundBytes()) {
-          frame.release();
           log.debug("session {} disconnected: outbound buffer over {} bytes", id, options().maxOutboundBytes());
           closeLater(DisconnectReason.SLOW_CONSUMER);
-          return;
+          return false;
         }
       }
-      webSocket.write(frame, webSocket.voidPromise());
-    } else {
-      int size = frame.content().readableBytes();
-      if (volatileFrame && pollBufferBytes + size > options().writeBufferHighWaterMark()) {
-        frame.release();
-        return;
-      }
-      if (pollBufferBytes + size > options().maxOutboundBytes()) {
-        frame.release();
-        closeLater(DisconnectReason.SLOW_CONSUMER);
-        return;
-      }
-      pollBuffer.add(frame);
-      pollBufferBytes += size;
-      if (pendingPoll == null) {
-        return;
-      }
+      return true;
+    }
+    if (volatileFrame && pollBufferBytes + size > options().writeBufferHighWaterMark()) {
+      return false;
+    }
+    if (pollBufferBytes + size > options().maxOutboundBytes()) {
+      closeLater(DisconnectReason.SLOW_CONSUMER);
+      return false;
+    }
+    return true;
+  }
+
+  private void scheduleFlush() {
+    if (transport == ServerOptions.Transport.POLLING && pendingPoll == null) {
+      return;
     }
     if (!flushQueued) {
       flushQueued = true;
@@ -222,9 +258,7 @@ final class EngineSession implements Flusher.Target {
     } else if (!pollBuffer.isEmpty()) {
       answerPoll();
     } else if (probed) {
-      // An upgrade is under way: end this poll at once so the client can switch.
-      pollBuffer.add(EnginePackets.noop());
-      answerPoll();
+      endPollDuringUpgrade(ctx);
     }
   }
 
@@ -234,6 +268,19 @@ final class EngineSession implements Flusher.Target {
       pendingPoll = null;
       close(DisconnectReason.TRANSPORT_CLOSE);
     }
+  }
+
+  /**
+   * An upgrade is under way: as the reference server does, ends the waiting poll with a noop after
+   * a short while (the client then switches), unless the upgrade completes first.
+   */
+  private void endPollDuringUpgrade(ChannelHandlerContext ctx) {
+    loop.schedule(() -> {
+      if (pendingPoll == ctx && transport == ServerOptions.Transport.POLLING && state == State.OPEN) {
+        pollBuffer.add(EnginePackets.noop());
+        answerPoll();
+      }
+    }, UPGRADE_POLL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** A POST carrying packets. Takes ownership of {@code body}. */
@@ -309,6 +356,15 @@ final class EngineSession implements Flusher.Target {
     }
   }
 
+  private void useWebSocket(Channel channel) {
+    webSocket = channel;
+    webSocketOut = channel.pipeline().context(WebSocketFrameEncoder.class);
+    if (webSocketOut == null) {
+      throw new IllegalStateException("no WebSocket frame encoder in the pipeline of " + channel);
+    }
+    watchWebSocket(channel);
+  }
+
   private void watchWebSocket(Channel channel) {
     whenClosed(channel, () -> {
       if (webSocket == channel && state != State.CLOSED) {
@@ -358,9 +414,8 @@ final class EngineSession implements Flusher.Target {
     if (packet.type() == EnginePackets.PING && "probe".equals(packet.data())) {
       probe.writeAndFlush(EnginePackets.probeAnswer(), probe.voidPromise());
       probed = true;
-      if (pendingPoll != null && pollBuffer.isEmpty()) {
-        pollBuffer.add(EnginePackets.noop());
-        answerPoll();
+      if (pendingPoll != null) {
+        endPollDuringUpgrade(pendingPoll);
       }
     } else if (packet.type() == EnginePackets.UPGRADE && probed) {
       completeUpgrade();
@@ -376,24 +431,23 @@ final class EngineSession implements Flusher.Target {
     probe = null;
     probed = false;
     transport = ServerOptions.Transport.WEBSOCKET;
-    webSocket = channel;
-    watchWebSocket(channel);
+    useWebSocket(channel);
     if (pendingPoll != null) {
-      // The client should have no poll open now; end one that is.
-      pollBuffer.add(0, EnginePackets.noop());
+      // A client that follows the protocol has no poll open now. One that does gets what a poll
+      // after the upgrade gets: the session no longer uses polling.
+      ChannelHandlerContext ctx = pendingPoll;
+      pendingPoll = null;
+      HttpResponses.sendError(ctx, pendingPollVersion, pendingPollKeepAlive, EngineError.BAD_REQUEST,
+          headers.get("origin"), options());
     }
-    List<WebSocketFrame> buffered = new ArrayList<>(pollBuffer);
-    if (pendingPoll != null) {
-      answerPoll();
-    } else {
-      pollBuffer.clear();
-      pollBufferBytes = 0;
-      for (WebSocketFrame frame : buffered) {
-        channel.write(frame, channel.voidPromise());
-      }
+    for (WebSocketFrame frame : pollBuffer) {
+      channel.write(frame, channel.voidPromise());
     }
+    pollBuffer.clear();
+    pollBufferBytes = 0;
     channel.flush();
   }
+
 
   // ---- packets -------------------------------------------------------------------------------
 

@@ -99,10 +99,13 @@ final class SioEncoder {
       if (ackId >= 0) {
         header.append(ackId);
       }
-      ByteBuf out = alloc.buffer(header.length() + json.readableBytes());
+      int length = ByteBufUtil.utf8Bytes(header) + json.readableBytes();
+      int frameHeader = EncodedPacket.headerLength(length);
+      ByteBuf out = alloc.buffer(frameHeader + length);
+      EncodedPacket.writeTextHeader(out, length);
       ByteBufUtil.writeUtf8(out, header);
       out.writeBytes(json);
-      return new EncodedPacket(out, attachments);
+      return EncodedPacket.framed(out, frameHeader, attachments);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serialize event arguments", e);
     } finally {

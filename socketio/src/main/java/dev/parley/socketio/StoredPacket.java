@@ -22,8 +22,12 @@ public record StoredPacket(String text, List<byte[]> attachments) {
 
   EncodedPacket toEncoded() {
     ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(1 + ByteBufUtil.utf8MaxBytes(text));
-    buf.writeByte(EnginePackets.MESSAGE);
-    ByteBufUtil.writeUtf8(buf, text);
-    return new EncodedPacket(buf, attachments);
+    try {
+      buf.writeByte(EnginePackets.MESSAGE);
+      ByteBufUtil.writeUtf8(buf, text);
+      return EncodedPacket.of(ByteBufAllocator.DEFAULT, buf, attachments);
+    } finally {
+      buf.release();
+    }
   }
 }

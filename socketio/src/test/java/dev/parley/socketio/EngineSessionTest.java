@@ -8,6 +8,9 @@ import dev.parley.socketio.EmbeddedEngine.Response;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -351,13 +354,23 @@ class EngineSessionTest {
     private void probe() throws Exception {
       sid = engine.handshake();
       session = engine.session(sid);
-      webSocket = engine.track(new EmbeddedChannel());
+      // A WebSocket as the handshake leaves it: the server's frame encoder in the pipeline.
+      webSocket = engine.track(new EmbeddedChannel(new WebSocket08FrameEncoder(false)));
+      // Reads what the server wrote as a client would: frames decoded from the bytes.
+      client = engine.track(new EmbeddedChannel(new WebSocket08FrameDecoder(
+          WebSocketDecoderConfig.newBuilder().expectMaskedFrames(false).build())));
       assertThat(session.beginUpgrade(webSocket)).isTrue();
     }
 
+    private EmbeddedChannel client;
+
     private String nextFrame() {
       engine.runPendingTasks();
-      WebSocketFrame frame = webSocket.readOutbound();
+      io.netty.buffer.ByteBuf bytes;
+      while ((bytes = webSocket.readOutbound()) != null) {
+        client.writeInbound(bytes);
+      }
+      WebSocketFrame frame = client.readInbound();
       if (frame == null) {
         return null;
       }
@@ -377,6 +390,8 @@ class EngineSessionTest {
       session.onWebSocketPacket(webSocket, EnginePackets.Inbound.ofText("2probe"));
 
       assertThat(nextFrame()).isEqualTo("3probe");
+      assertThat(engine.read(polling)).as("the upgrade may complete first").isNull();
+      engine.advance(Duration.ofMillis(100));
       assertThat(engine.read(polling).body()).as("the waiting poll ends for the switch").isEqualTo("6");
 
       session.send(text("4during the switch"), false);
@@ -403,11 +418,30 @@ class EngineSessionTest {
     }
 
     @Test
-    void pollDuringTheProbeIsAnsweredAtOnce() throws Exception {
+    void pollDuringTheProbeEndsWithANoopShortlyAfter() throws Exception {
       probe();
       session.onWebSocketPacket(webSocket, EnginePackets.Inbound.ofText("2probe"));
+      EmbeddedChannel polling = engine.connect();
+      assertThat(engine.get(polling, query(sid))).as("held while the upgrade may complete").isNull();
 
-      assertThat(poll(sid).body()).isEqualTo("6");
+      engine.advance(Duration.ofMillis(100));
+
+      assertThat(engine.read(polling).body()).isEqualTo("6");
+    }
+
+    @Test
+    void pollStillOpenWhenTheUpgradeCompletesIsRefused() throws Exception {
+      probe();
+      session.onWebSocketPacket(webSocket, EnginePackets.Inbound.ofText("2probe"));
+      EmbeddedChannel polling = engine.connect();
+      engine.get(polling, query(sid));
+      session.send(text("4queued"), false);
+
+      session.onWebSocketPacket(webSocket, EnginePackets.Inbound.ofText("5"));
+
+      assertThat(engine.read(polling).status()).isEqualTo(400);
+      assertThat(nextFrame()).isEqualTo("3probe");
+      assertThat(nextFrame()).as("what was queued goes over the WebSocket").isEqualTo("4queued");
     }
 
     @Test
