@@ -67,6 +67,11 @@ class HttpIT {
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.headers().firstValue("cache-control")).hasValue("public, max-age=31536000, immutable");
     assertThat(script.headers().firstValue("content-encoding")).hasValue("gzip");
+    assertThat(get(m.group(), "Accept-Encoding", "gzip, deflate, br").headers().firstValue("content-encoding"))
+        .as("Brotli made at build time is preferred").hasValue("br");
+    HttpResponse<String> plain = get(m.group(), "Accept-Encoding", "br;q=0, gzip;q=0");
+    assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(plain.body()).contains("socket");
     assertThat(get("/no/such/file.js").statusCode()).isEqualTo(404);
   }
 

@@ -6,14 +6,15 @@ import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A file served from memory, with its gzip form when that is smaller.
+ * A file served from memory, with its gzip and Brotli forms when they are smaller.
  *
  * @param bytes the content
  * @param gzip the gzip-compressed content, or null
+ * @param brotli the Brotli-compressed content (made at build time), or null
  * @param contentType its Content-Type
  * @param cacheControl its Cache-Control
  */
-record Asset(byte[] bytes, byte[] gzip, String contentType, String cacheControl) {
+record Asset(byte[] bytes, byte[] gzip, byte[] brotli, String contentType, String cacheControl) {
   static Asset of(byte[] bytes, String path, String cacheControl) {
     String type = ContentTypes.of(path);
     byte[] gzip = null;
@@ -28,6 +29,11 @@ record Asset(byte[] bytes, byte[] gzip, String contentType, String cacheControl)
         gzip = out.toByteArray();
       }
     }
-    return new Asset(bytes, gzip, type, cacheControl);
+    return new Asset(bytes, gzip, null, type, cacheControl);
+  }
+
+  /** This asset with a Brotli form, kept only if smaller. */
+  Asset withBrotli(byte[] br) {
+    return br != null && br.length < bytes.length ? new Asset(bytes, gzip, br, contentType, cacheControl) : this;
   }
 }

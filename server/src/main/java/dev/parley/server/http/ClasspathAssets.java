@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * Files packed in the jar under a folder, loaded into memory once at startup. Files under
  * {@code assets/} carry a content hash in their names and are cached for good; everything else
- * is revalidated on each use.
+ * is revalidated on each use. A {@code name.br} file made by the build is the Brotli form of
+ * {@code name}, not a file of its own.
  */
 final class ClasspathAssets {
   private final Map<String, Asset> files;
@@ -66,12 +67,20 @@ final class ClasspathAssets {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-    return new ClasspathAssets(Map.copyOf(files));
+    Map<String, Asset> served = new HashMap<>();
+    files.forEach((path, asset) -> {
+      if (!path.endsWith(".br")) {
+        Asset br = files.get(path + ".br");
+        served.put(path, br == null ? asset : asset.withBrotli(br.bytes()));
+      }
+    });
+    return new ClasspathAssets(Map.copyOf(served));
   }
 
   private static void put(Map<String, Asset> files, String path, byte[] bytes) {
     String cache = path.contains("/assets/") ? "public, max-age=31536000, immutable" : "no-cache";
-    files.putIfAbsent(path, Asset.of(bytes, path, cache));
+    files.putIfAbsent(path, path.endsWith(".br") ? new Asset(bytes, null, null, "application/octet-stream", cache)
+        : Asset.of(bytes, path, cache));
   }
 
   Optional<Asset> get(String path) {

@@ -60,7 +60,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean head = request.method() == HttpMethod.HEAD;
-    boolean gzip = acceptsGzip(request.headers());
+    Encoding gzip = Encoding.of(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     if (request.method() != HttpMethod.GET && !head) {
       text(ctx, version, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
       return;
@@ -82,7 +82,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void serveFile(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
-      boolean gzip, String path) {
+      Encoding gzip, String path) {
     if (path.startsWith("/socket.io/")) {
       Optional<Asset> client = routes.client().get(path.substring("/socket.io".length()));
       if (client.isPresent()) {
@@ -111,7 +111,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void serveApp(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
-      boolean gzip, String path) {
+      Encoding gzip, String path) {
     String key = path.equals("/") ? "/index.html" : path;
     Optional<Asset> asset = routes.app().get(key);
     if (asset.isEmpty() && !path.contains(".") && !path.startsWith("/api/")) {
@@ -139,15 +139,39 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private static boolean acceptsGzip(HttpHeaders headers) {
-    String accept = headers.get(HttpHeaderNames.ACCEPT_ENCODING);
-    return accept != null && accept.contains("gzip");
+  /** The compressed forms a client accepts, from its Accept-Encoding. */
+  record Encoding(boolean brotli, boolean gzip) {
+    static Encoding of(String acceptEncoding) {
+      boolean br = false;
+      boolean gz = false;
+      if (acceptEncoding != null) {
+        for (String part : acceptEncoding.split(",")) {
+          String[] fields = part.trim().split(";");
+          String name = fields[0].trim().toLowerCase(java.util.Locale.ROOT);
+          boolean refused = false;
+          for (int i = 1; i < fields.length; i++) {
+            String f = fields[i].trim().replace(" ", "");
+            refused |= f.equals("q=0") || f.equals("q=0.0") || f.equals("q=0.00") || f.equals("q=0.000");
+          }
+          br |= name.equals("br") && !refused;
+          gz |= (name.equals("gzip") || name.equals("x-gzip")) && !refused;
+        }
+      }
+      return new Encoding(br, gz);
+    }
   }
 
   private static void asset(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
-      boolean gzip, Asset asset, String csp) {
-    boolean compressed = gzip && asset.gzip() != null;
-    byte[] body = compressed ? asset.gzip() : asset.bytes();
+      Encoding accepted, Asset asset, String csp) {
+    String encoding = null;
+    byte[] body = asset.bytes();
+    if (accepted.brotli() && asset.brotli() != null) {
+      encoding = "br";
+      body = asset.brotli();
+    } else if (accepted.gzip() && asset.gzip() != null) {
+      encoding = "gzip";
+      body = asset.gzip();
+    }
     FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
         head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     HttpHeaders h = response.headers();
@@ -155,8 +179,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     h.set(HttpHeaderNames.CACHE_CONTROL, asset.cacheControl());
     h.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-    if (compressed) {
-      h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+    if (encoding != null) {
+      h.set(HttpHeaderNames.CONTENT_ENCODING, encoding);
     }
     h.set("X-Content-Type-Options", "nosniff");
     if (csp != null) {
