@@ -41,6 +41,7 @@ public final class Parley implements AutoCloseable {
   private final MessageWriter writer;
   private final SocketIoServer socketIo;
   private final Metrics metrics;
+  private final ChatGateway gateway;
 
   private Parley(Config config) {
     String url = config.db().orElseGet(() -> {
@@ -74,7 +75,7 @@ public final class Parley implements AutoCloseable {
         .build();
     socketIo = SocketIoServer.create(options);
     server[0] = socketIo;
-    ChatGateway gateway = new ChatGateway(socketIo, chat);
+    gateway = new ChatGateway(socketIo, chat);
     events.gateway = gateway;
     new TutorialGateway(socketIo, chat, gateway);
     if (!web.hasApp()) {
@@ -111,6 +112,9 @@ public final class Parley implements AutoCloseable {
   public void close() {
     socketIo.stopAccepting();
     writer.close();
+    if (gateway != null) {
+      gateway.announceShutdown();
+    }
     socketIo.close();
     storeExecutor.shutdown();
     try {

@@ -19,7 +19,7 @@ import org.json.JSONObject;
  */
 final class ChatClient implements AutoCloseable {
   private static final String[] EVENTS = {"session", "message", "typing", "presence", "member", "room", "unread",
-      "loadMessages", "join", "userList"};
+      "loadMessages", "join", "userList", "shutdown"};
 
   final Socket socket;
   private final Map<String, BlockingQueue<Object>> events = new ConcurrentHashMap<>();

@@ -399,4 +399,13 @@ class ChatServerIT {
     }
     assertThat(stored).containsAll(acknowledged);
   }
+
+  @Test
+  void clientsAreToldWhenTheServerStops() throws Exception {
+    ChatClient ada = connect("ada");
+    ada.session();
+    parley.close();
+    assertThat(ada.nextObject("shutdown").getString("reason")).isEqualTo("server shutting down");
+    parley = null;
+  }
 }

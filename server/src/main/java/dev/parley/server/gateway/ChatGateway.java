@@ -266,6 +266,11 @@ public final class ChatGateway implements ChatEvents {
     void handle(JsonNode request, Ack ack);
   }
 
+  /** Tells every client the server is stopping (they reconnect by themselves once it is back). */
+  public void announceShutdown() {
+    namespace.emit("shutdown", Map.of("reason", "server shutting down"));
+  }
+
   // ---- ChatEvents --------------------------------------------------------------------------------
 
   @Override
