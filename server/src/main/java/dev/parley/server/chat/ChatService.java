@@ -36,6 +36,7 @@ public final class ChatService {
 
   public static final int MAX_PAGE = 100;
   private static final int CLIENT_MSG_ID_MAX = 64;
+  private static final int MAX_ROOM_NAME = 40;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ChatStore store;
@@ -188,6 +189,9 @@ public final class ChatService {
   /** Creates a public room and joins it. */
   public CompletableFuture<JoinedRoom> createRoom(User user, String name, String topic) {
     String trimmed = name == null ? null : name.strip();
+    if (trimmed != null && trimmed.length() > MAX_ROOM_NAME) {
+      return failed(new ChatException(ChatException.Code.TOO_LONG, "a room name is at most 40 characters"));
+    }
     if (!Names.validRoom(trimmed)) {
       return failed(ChatException.invalid("a room name is 1-40 letters, digits, spaces, '_', '.' or '-'"));
     }
@@ -212,6 +216,9 @@ public final class ChatService {
 
   /** Joins a public room, by id or by name. */
   public CompletableFuture<JoinedRoom> joinRoom(User user, Optional<Long> roomId, Optional<String> name) {
+    if (roomId.isEmpty() && name.isEmpty()) {
+      return failed(ChatException.invalid("give roomId or name"));
+    }
     return async(() -> {
       Optional<Room> room = roomId.isPresent() ? store.room(roomId.get())
           : name.flatMap(n -> store.publicRoomByName(n.strip()));
@@ -281,6 +288,9 @@ public final class ChatService {
 
   /** The DM room between {@code user} and another user, by id or name. */
   public CompletableFuture<Membership> openDm(User user, Optional<Long> peerId, Optional<String> peerName) {
+    if (peerId.isEmpty() && peerName.isEmpty()) {
+      return failed(ChatException.invalid("give userId or name"));
+    }
     return async(() -> {
       Optional<User> peer = peerId.isPresent() ? store.user(peerId.get())
           : peerName.flatMap(n -> store.userByName(n.strip()));

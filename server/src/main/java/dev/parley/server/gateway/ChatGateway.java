@@ -17,6 +17,7 @@ import dev.parley.socketio.Socket;
 import dev.parley.socketio.SocketIoServer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,7 @@ public final class ChatGateway implements ChatEvents {
     User user = (User) socket.data().get(USER);
     register(socket, user);
     if (socket.recovered()) {
+      resyncRooms(socket, user);
       comeOnline(user);
       return;
     }
@@ -122,6 +124,33 @@ public final class ChatGateway implements ChatEvents {
       socket.emit("session", session);
       comeOnline(user);
     });
+  }
+
+  /**
+   * A recovered socket is given back the rooms it had when its connection dropped, but its user
+   * may have been added to rooms meanwhile (a DM someone opened, a join from another tab) or have
+   * left some. Without this it would never get the messages of the new rooms and keep getting
+   * those of the rooms left. Each room new to it is sent as a {@code room} event with its current
+   * {@code lastSeq}, so the client can fetch what was said there while it was away.
+   */
+  private void resyncRooms(Socket socket, User user) {
+    Set<Long> current = chat.knownRooms(user.id());
+    if (current.isEmpty()) {
+      return; // not known from memory: keep what the session had rather than guess
+    }
+    Set<String> had = socket.rooms();
+    Set<String> wanted = new HashSet<>();
+    current.forEach(id -> wanted.add(roomKey(id)));
+    had.stream().filter(r -> r.startsWith("r:") && !wanted.contains(r)).forEach(socket::leave);
+    Set<String> added = new HashSet<>(wanted);
+    added.removeAll(had);
+    if (added.isEmpty()) {
+      return;
+    }
+    socket.join(added.toArray(String[]::new));
+    chat.memberships(user).thenAccept(memberships -> memberships.stream()
+        .filter(m -> added.contains(roomKey(m.room().id())))
+        .forEach(m -> socket.emit("room", Dto.room(m))));
   }
 
   private void comeOnline(User user) {
