@@ -114,10 +114,15 @@ public final class MessageWriter implements AutoCloseable {
     } catch (StoreException e) {
       observer.failed(batch.size());
       log.warn("could not store a batch of {} messages: {}", batch.size(), e.getMessage());
-      for (Pending p : batch) {
-        p.future().completeExceptionally(
-            new ChatException(ChatException.Code.INTERNAL, "the message could not be stored; retry later"));
+      if (batch.size() > 1) {
+        // One message the store refuses must not fail the others: store them one by one.
+        for (Pending p : batch) {
+          write(List.of(p));
+        }
+        return;
       }
+      batch.get(0).future().completeExceptionally(
+          new ChatException(ChatException.Code.INTERNAL, "the message could not be stored; retry later"));
       return;
     }
     observer.committed(batch.size(), System.nanoTime() - start);

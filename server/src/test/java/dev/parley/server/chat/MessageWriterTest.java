@@ -46,6 +46,11 @@ class MessageWriterTest {
       if (method.getName().equals("append")) {
         holding.countDown();
         gate.await(20, TimeUnit.SECONDS);
+        @SuppressWarnings("unchecked")
+        List<NewMessage> batch = (List<NewMessage>) args[0];
+        if (batch.stream().anyMatch(m -> m.text().equals("refused by the store"))) {
+          throw new StoreException("the store refuses this batch");
+        }
       }
       try {
         return method.invoke(real, args);
@@ -122,5 +127,25 @@ class MessageWriterTest {
     assertThat(queued).isCompleted();
     assertThat(queued.get().seq()).isEqualTo(first.get().seq() + 1);
     assertThat(writer.submit(text("c", "c"))).isCompletedExceptionally();
+  }
+
+  @Test
+  void aMessageTheStoreRefusesFailsAloneNotItsWholeBatch() throws Exception {
+    try (MessageWriter writer = new MessageWriter(store, 100, 10, delivered::add, new MessageWriter.Observer() {})) {
+      CompletableFuture<Message> held = writer.submit(text("held", "h"));
+      assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+      // These three queue behind the held batch and are then stored as one batch.
+      CompletableFuture<Message> before = writer.submit(text("before", "b"));
+      CompletableFuture<Message> bad = writer.submit(text("refused by the store", "x"));
+      CompletableFuture<Message> after = writer.submit(text("after", "a"));
+      gate.countDown();
+
+      assertThat(held.get(5, TimeUnit.SECONDS).text()).isEqualTo("held");
+      assertThat(before.get(5, TimeUnit.SECONDS).text()).isEqualTo("before");
+      assertThat(after.get(5, TimeUnit.SECONDS).seq()).isEqualTo(before.get().seq() + 1);
+      Throwable error = catchThrowable(() -> bad.get(5, TimeUnit.SECONDS));
+      assertThat(error).isInstanceOf(ExecutionException.class).cause().isInstanceOf(ChatException.class);
+      assertThat(((ChatException) error.getCause()).code()).isEqualTo(ChatException.Code.INTERNAL);
+    }
   }
 }
