@@ -76,6 +76,12 @@ final class EngineSession implements Flusher.Target {
   private ScheduledFuture<?> upgradeTimer;
   private ScheduledFuture<?> pingTimer;
   private ScheduledFuture<?> pongTimer;
+  /**
+   * When the session is dead if no pong comes (System.nanoTime). The timers enforce it; a poll
+   * or post checks it too, so one that arrives a hair after the deadline but before the timer has
+   * run finds the session closed, as on the single-threaded reference server.
+   */
+  private long silentDeadlineNanos;
   private boolean flushQueued;
   private DisconnectReason closingReason;
 
@@ -240,6 +246,7 @@ final class EngineSession implements Flusher.Target {
 
   /** A GET poll. */
   void onPoll(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive) {
+    closeIfSilentTooLong();
     if (state == State.CLOSED || transport != ServerOptions.Transport.POLLING) {
       HttpResponses.sendError(ctx, version, keepAlive, EngineError.BAD_REQUEST, headers.get("origin"), options());
       return;
@@ -285,6 +292,7 @@ final class EngineSession implements Flusher.Target {
 
   /** A POST carrying packets. Takes ownership of {@code body}. */
   void onPost(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, ByteBuf body) {
+    closeIfSilentTooLong();
     String origin = headers.get("origin");
     try {
       if (state != State.OPEN || transport != ServerOptions.Transport.POLLING) {
@@ -482,7 +490,15 @@ final class EngineSession implements Flusher.Target {
 
   // ---- heartbeat -----------------------------------------------------------------------------
 
+  private void closeIfSilentTooLong() {
+    if (state == State.OPEN && System.nanoTime() - silentDeadlineNanos >= 0) {
+      close(DisconnectReason.PING_TIMEOUT);
+    }
+  }
+
   private void schedulePing() {
+    long now = System.nanoTime();
+    silentDeadlineNanos = now + options().pingInterval().toNanos() + options().pingTimeout().toNanos();
     pingTimer = loop.schedule(() -> {
       if (state != State.OPEN) {
         return;
