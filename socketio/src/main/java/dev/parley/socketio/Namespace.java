@@ -2,7 +2,6 @@ package dev.parley.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -278,10 +277,6 @@ public final class Namespace {
 
   void remove(Socket socket) {
     sockets.remove(socket.id(), socket);
-  }
-
-  Collection<Socket> localSockets() {
-    return sockets.values();
   }
 
   @Override

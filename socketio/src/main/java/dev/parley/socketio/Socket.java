@@ -6,7 +6,6 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -447,9 +446,5 @@ public final class Socket {
     public boolean requested() {
       return false;
     }
-  }
-
-  static List<StoredPacket> none() {
-    return Collections.emptyList();
   }
 }

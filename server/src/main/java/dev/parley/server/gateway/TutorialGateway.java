@@ -9,7 +9,6 @@ import dev.parley.socketio.Socket;
 import dev.parley.socketio.SocketIoServer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -125,10 +124,5 @@ public final class TutorialGateway {
 
   private static String line(Message m) {
     return m.user().name() + ": " + m.text();
-  }
-
-  /** Names online in the tutorial namespace, for tests and the user list. */
-  Map<String, Object> stats() {
-    return Map.of("sockets", namespace.sockets().size());
   }
 }
