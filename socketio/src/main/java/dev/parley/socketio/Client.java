@@ -26,11 +26,17 @@ final class Client implements EngineSession.Listener {
   final EngineSession session;
   private final SocketIoServer server;
   private final SioDecoder decoder;
-  private final Map<String, Socket> sockets = new HashMap<>();
+  /**
+   * The sockets by namespace; an immutable map, replaced when one joins or leaves: a client holds
+   * one socket or a few, for as long as its connection lives.
+   */
+  private Map<String, Socket> sockets = Map.of();
   /** A binary packet waiting for its attachments; null if none. */
   private SioPacket pendingBinary;
-  private final List<byte[]> attachments = new ArrayList<>();
-  private final ScheduledFuture<?> connectTimer;
+  /** The attachments received for {@link #pendingBinary}; null if none is waiting. */
+  private List<byte[]> attachments;
+  /** Ends the session if no namespace is joined in time; null once one is. */
+  private ScheduledFuture<?> connectTimer;
 
   Client(SocketIoServer server, EngineSession session) {
     this.server = server;
@@ -64,7 +70,7 @@ final class Client implements EngineSession.Listener {
     }
     if (packet.attachments() > 0) {
       pendingBinary = packet;
-      attachments.clear();
+      attachments = new ArrayList<>(packet.attachments());
       return;
     }
     dispatch(packet);
@@ -81,10 +87,11 @@ final class Client implements EngineSession.Listener {
       return;
     }
     SioPacket packet = pendingBinary;
+    List<byte[]> received = attachments;
     pendingBinary = null;
+    attachments = null;
     try {
-      JsonNode data1 = SioDecoder.reconstruct(packet.data(), attachments);
-      attachments.clear();
+      JsonNode data1 = SioDecoder.reconstruct(packet.data(), received);
       dispatch(packet.withData(data1));
     } catch (ProtocolException e) {
       fail(e.getMessage());
@@ -137,12 +144,25 @@ final class Client implements EngineSession.Listener {
   }
 
   void add(Socket socket) {
-    sockets.put(socket.namespace().name(), socket);
-    connectTimer.cancel(false);
+    Map<String, Socket> more = new HashMap<>(sockets);
+    more.put(socket.namespace().name(), socket);
+    sockets = Map.copyOf(more);
+    cancelConnectTimer();
   }
 
   void remove(Socket socket) {
-    sockets.remove(socket.namespace().name(), socket);
+    if (sockets.get(socket.namespace().name()) == socket) {
+      Map<String, Socket> fewer = new HashMap<>(sockets);
+      fewer.remove(socket.namespace().name());
+      sockets = Map.copyOf(fewer);
+    }
+  }
+
+  private void cancelConnectTimer() {
+    if (connectTimer != null) {
+      connectTimer.cancel(false);
+      connectTimer = null;
+    }
   }
 
   private void fail(String reason) {
@@ -152,10 +172,10 @@ final class Client implements EngineSession.Listener {
 
   @Override
   public void onClose(DisconnectReason reason) {
-    connectTimer.cancel(false);
-    for (Socket socket : List.copyOf(sockets.values())) {
+    cancelConnectTimer();
+    for (Socket socket : sockets.values()) {
       socket.onClose(reason);
     }
-    sockets.clear();
+    sockets = Map.of();
   }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * A Socket.IO packet encoded once, ready to be written to any number of connections. One buffer
  * holds a complete server-to-client WebSocket text frame: the frame header, then the Engine.IO
  * message (type {@code 4} and the Socket.IO text), which {@link #text} views. A WebSocket client
- * gets a retained duplicate of the whole frame, written past the WebSocket encoder, so a
+ * gets the whole frame past the WebSocket encoder (see {@link EngineSession#sendFramed}: small
+ * frames are copied into the client's batch, large ones written as retained duplicates), so a
  * broadcast frames its message once, not once per recipient; a polling client gets the text.
  * Binary attachments follow as frames of their own. Reference-counted through the frame buffer.
  */

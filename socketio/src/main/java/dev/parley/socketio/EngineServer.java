@@ -2,6 +2,7 @@ package dev.parley.socketio;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -17,14 +18,22 @@ final class EngineServer {
   private final ServerOptions options;
   private final Function<EngineSession, EngineSession.Listener> listeners;
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  /** One for every WebSocket: the decoder keeps a reference to it for as long as it lives. */
+  private final WebSocketDecoderConfig webSocketDecoderConfig;
 
   EngineServer(ServerOptions options, Function<EngineSession, EngineSession.Listener> listeners) {
     this.options = options;
     this.listeners = listeners;
+    this.webSocketDecoderConfig = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(options.maxPayload())
+        .allowExtensions(false).allowMaskMismatch(false).build();
   }
 
   ServerOptions options() {
     return options;
+  }
+
+  WebSocketDecoderConfig webSocketDecoderConfig() {
+    return webSocketDecoderConfig;
   }
 
   Optional<EngineSession> session(String id) {

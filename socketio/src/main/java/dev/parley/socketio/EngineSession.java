@@ -2,6 +2,7 @@ package dev.parley.socketio;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -27,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * upgraded to WebSocket. Every field is owned by {@link #loop}; requests and frames that arrive on
  * other event loops hop to it. Lifecycle: OPEN → (CLOSING, polling only, while a last payload
  * waits for its poll) → CLOSED.
+ *
+ * <p>A server holds tens of thousands of sessions, so a session keeps little: its handshake's
+ * headers and query packed ({@link PackedStringMap}), and it is itself the listener that hears
+ * its WebSocket close.
  */
-final class EngineSession implements Flusher.Target {
+final class EngineSession implements Flusher.Target, ChannelFutureListener {
   private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
 
   /** Receives what the client sends. Called on the session's loop. */
@@ -44,6 +49,12 @@ final class EngineSession implements Flusher.Target {
 
   /** How long a poll made during an upgrade waits before it is ended with a noop. */
   private static final long UPGRADE_POLL_CHECK_MILLIS = 100;
+  /**
+   * Frames up to this size are copied into the session's {@link #outbox} rather than written one
+   * by one: a batch then leaves in one write. Larger ones are written as shared duplicates, so a
+   * big broadcast is not copied once per recipient.
+   */
+  static final int COALESCE_MAX_BYTES = 1024;
 
   final String id;
   final EventLoop loop;
@@ -62,6 +73,11 @@ final class EngineSession implements Flusher.Target {
   private Channel webSocket;
   /** Where pre-framed messages enter {@link #webSocket}'s pipeline: its frame encoder. */
   private ChannelHandlerContext webSocketOut;
+  /**
+   * Small pre-framed messages written since the last flush, back to back, not yet handed to
+   * {@link #webSocket}; null if none. Counts towards the client's buffered bytes.
+   */
+  private ByteBuf outbox;
   /** Packets waiting for the next poll (polling only). */
   private final List<WebSocketFrame> pollBuffer = new ArrayList<>();
   private long pollBufferBytes;
@@ -117,6 +133,7 @@ final class EngineSession implements Flusher.Target {
     this.listener = listener;
     if (webSocket != null) {
       useWebSocket(webSocket);
+      webSocket.closeFuture().addListener(this);
     }
     schedulePing();
   }
@@ -147,6 +164,7 @@ final class EngineSession implements Flusher.Target {
       return;
     }
     if (transport == ServerOptions.Transport.WEBSOCKET) {
+      writeOutbox();
       webSocket.write(frame, webSocket.voidPromise());
     } else {
       pollBuffer.add(frame);
@@ -157,16 +175,27 @@ final class EngineSession implements Flusher.Target {
 
   /**
    * Queues an Engine.IO text message already framed for WebSocket ({@code frame}: header, then
-   * {@code message}). Over WebSocket the frame is written as is, past the frame encoder; over
-   * polling the message joins the payload. Does not take ownership: retains what it keeps.
-   * On the session's loop. Returns whether the message was queued.
+   * {@code message}). Over WebSocket the frame goes out as is, past the frame encoder: a small one
+   * is copied into the outbox, where the batch's messages leave together in one write at the
+   * flush; a large one is written as a duplicate of the shared buffer. Over polling the message
+   * joins the payload. Does not take ownership: copies or retains what it keeps. On the
+   * session's loop. Returns whether the message was queued.
    */
   boolean sendFramed(ByteBuf frame, ByteBuf message, boolean volatileFrame) {
     if (!admit(message.readableBytes(), volatileFrame)) {
       return false;
     }
     if (transport == ServerOptions.Transport.WEBSOCKET) {
-      webSocketOut.write(frame.retainedDuplicate(), webSocketOut.voidPromise());
+      int size = frame.readableBytes();
+      if (size <= COALESCE_MAX_BYTES) {
+        if (outbox == null) {
+          outbox = webSocket.alloc().directBuffer(size);
+        }
+        outbox.writeBytes(frame, frame.readerIndex(), size);
+      } else {
+        writeOutbox();
+        webSocketOut.write(frame.retainedDuplicate(), webSocketOut.voidPromise());
+      }
     } else {
       pollBuffer.add(new TextWebSocketFrame(message.retainedDuplicate()));
       pollBufferBytes += message.readableBytes();
@@ -181,12 +210,12 @@ final class EngineSession implements Flusher.Target {
       return false;
     }
     if (transport == ServerOptions.Transport.WEBSOCKET) {
-      if (!webSocket.isWritable()) {
+      long buffered = webSocketBufferedBytes();
+      if (!webSocket.isWritable() || buffered + size > options().writeBufferHighWaterMark()) {
         if (volatileFrame) {
           return false;
         }
-        ChannelOutboundBuffer out = webSocket.unsafe().outboundBuffer();
-        if (out != null && out.totalPendingWriteBytes() > options().maxOutboundBytes()) {
+        if (buffered > options().maxOutboundBytes()) {
           log.debug("session {} disconnected: outbound buffer over {} bytes", id, options().maxOutboundBytes());
           closeLater(DisconnectReason.SLOW_CONSUMER);
           return false;
@@ -204,6 +233,21 @@ final class EngineSession implements Flusher.Target {
     return true;
   }
 
+  /** Bytes waiting for the client on the WebSocket: in the outbox and in the channel's buffer. */
+  private long webSocketBufferedBytes() {
+    ChannelOutboundBuffer out = webSocket.unsafe().outboundBuffer();
+    return (outbox == null ? 0 : outbox.readableBytes()) + (out == null ? 0 : out.totalPendingWriteBytes());
+  }
+
+  /** Hands the outbox to the channel, without flushing, so that what is written next follows it. */
+  private void writeOutbox() {
+    if (outbox != null) {
+      ByteBuf batch = outbox;
+      outbox = null;
+      webSocketOut.write(batch, webSocketOut.voidPromise());
+    }
+  }
+
   private void scheduleFlush() {
     if (transport == ServerOptions.Transport.POLLING && pendingPoll == null) {
       return;
@@ -218,8 +262,12 @@ final class EngineSession implements Flusher.Target {
   public void flushNow() {
     flushQueued = false;
     if (transport == ServerOptions.Transport.WEBSOCKET) {
-      if (webSocket != null) {
-        webSocket.flush();
+      if (outbox != null) {
+        ByteBuf batch = outbox;
+        outbox = null;
+        webSocketOut.writeAndFlush(batch, webSocketOut.voidPromise());
+      } else if (webSocketOut != null) {
+        webSocketOut.flush();
       }
     } else if (pendingPoll != null && !pollBuffer.isEmpty()) {
       answerPoll();
@@ -344,11 +392,8 @@ final class EngineSession implements Flusher.Target {
         abandonUpgrade();
       }
     }, options().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    whenClosed(channel, () -> {
-      if (probe == channel) {
-        abandonUpgrade();
-      }
-    });
+    // Also watches the channel once it has become the session's transport (completeUpgrade).
+    channel.closeFuture().addListener(this);
     return true;
   }
 
@@ -370,30 +415,28 @@ final class EngineSession implements Flusher.Target {
     if (webSocketOut == null) {
       throw new IllegalStateException("no WebSocket frame encoder in the pipeline of " + channel);
     }
-    watchWebSocket(channel);
-  }
-
-  private void watchWebSocket(Channel channel) {
-    whenClosed(channel, () -> {
-      if (webSocket == channel && state != State.CLOSED) {
-        close(DisconnectReason.TRANSPORT_CLOSE);
-      }
-    });
   }
 
   /**
-   * Runs {@code task} on the session's loop, as a task of its own, once {@code channel} has
-   * closed. A channel that closes while the server stops may find the loop already refusing
-   * tasks: the session ends with the server then, so the task is not needed.
+   * A WebSocket of this session (its transport or an upgrade probe) has closed: handled on the
+   * session's loop, as a task of its own. A channel that closes while the server stops may find
+   * the loop already refusing tasks: the session ends with the server then, so the task is not
+   * needed.
    */
-  private void whenClosed(Channel channel, Runnable task) {
-    channel.closeFuture().addListener(f -> {
-      try {
-        loop.execute(task);
-      } catch (RejectedExecutionException e) {
-        log.debug("session {}: server stopping, channel close not handled", id);
-      }
-    });
+  @Override
+  public void operationComplete(ChannelFuture closed) {
+    Channel channel = closed.channel();
+    try {
+      loop.execute(() -> {
+        if (probe == channel) {
+          abandonUpgrade();
+        } else if (webSocket == channel && state != State.CLOSED) {
+          close(DisconnectReason.TRANSPORT_CLOSE);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("session {}: server stopping, channel close not handled", id);
+    }
   }
 
   /** A packet received on a WebSocket of this session (the transport or an upgrade probe). */
@@ -595,7 +638,11 @@ final class EngineSession implements Flusher.Target {
       abandonUpgrade();
     }
     if (webSocket != null && webSocket.isActive()) {
+      writeOutbox();
       webSocket.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+    } else if (outbox != null) {
+      outbox.release();
+      outbox = null;
     }
     listenerClosed(reason);
   }

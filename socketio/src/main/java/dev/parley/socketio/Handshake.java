@@ -28,8 +28,9 @@ public record Handshake(
     ObjectNode auth) {
 
   public Handshake {
-    headers = Map.copyOf(headers);
-    query = Map.copyOf(query);
+    // Packed: every socket keeps its handshake for as long as it is connected.
+    headers = PackedStringMap.copyOf(headers);
+    query = PackedStringMap.copyOf(query);
   }
 
   /** A header by its name, in any case. */

@@ -43,7 +43,7 @@ public final class LocalAdapter implements Adapter {
     Shard shard = shardOf(socket);
     shard.all.add(socket);
     for (String room : rooms) {
-      shard.rooms.computeIfAbsent(room, r -> new HashSet<>()).add(socket);
+      shard.join(socket, room);
     }
   }
 
@@ -171,20 +171,52 @@ public final class LocalAdapter implements Adapter {
     return result;
   }
 
-  /** The sockets of one event loop and their rooms. Only accessed by {@link #loop}. */
+  /**
+   * The sockets of one event loop and their rooms. Only accessed by {@link #loop}.
+   *
+   * <p>A room of one member, as every socket's own room is, maps to that socket itself; a larger
+   * one to a {@link SocketSet}.
+   */
   private static final class Shard {
     final EventLoop loop;
-    final Set<Socket> all = new HashSet<>();
-    final Map<String, Set<Socket>> rooms = new HashMap<>();
+    final SocketSet all = new SocketSet();
+    /** Room name → its only {@link Socket}, or the {@link SocketSet} of its members. */
+    final Map<String, Object> rooms = new HashMap<>();
 
     Shard(EventLoop loop) {
       this.loop = loop;
     }
 
+    void join(Socket socket, String room) {
+      Object members = rooms.get(room);
+      if (members == null) {
+        rooms.put(room, socket);
+      } else if (members instanceof SocketSet set) {
+        set.add(socket);
+      } else if (members != socket) {
+        SocketSet set = new SocketSet();
+        set.add((Socket) members);
+        set.add(socket);
+        rooms.put(room, set);
+      }
+    }
+
     void leave(Socket socket, String room) {
-      Set<Socket> members = rooms.get(room);
-      if (members != null && members.remove(socket) && members.isEmpty()) {
+      Object members = rooms.get(room);
+      if (members == socket) {
         rooms.remove(room);
+      } else if (members instanceof SocketSet set && set.remove(socket) && set.size() == 1) {
+        set.forEach(last -> rooms.put(room, last));
+      }
+    }
+
+    /** Runs {@code action} on each member of {@code room}. */
+    void forEachMember(String room, Consumer<Socket> action) {
+      Object members = rooms.get(room);
+      if (members instanceof SocketSet set) {
+        set.forEach(action);
+      } else if (members != null) {
+        action.accept((Socket) members);
       }
     }
 
@@ -194,36 +226,26 @@ public final class LocalAdapter implements Adapter {
 
     void forEachMatching(BroadcastOptions options, Consumer<Socket> action) {
       Set<Socket> excluded = excluded(options.except());
-      if (options.rooms().isEmpty()) {
-        for (Socket s : all) {
-          if (!excluded.contains(s)) {
-            action.accept(s);
-          }
+      Consumer<Socket> unlessExcluded = excluded.isEmpty() ? action : s -> {
+        if (!excluded.contains(s)) {
+          action.accept(s);
         }
+      };
+      if (options.rooms().isEmpty()) {
+        all.forEach(unlessExcluded);
         return;
       }
       if (options.rooms().size() == 1) {
-        Set<Socket> members = rooms.get(options.rooms().iterator().next());
-        if (members != null) {
-          for (Socket s : members) {
-            if (!excluded.contains(s)) {
-              action.accept(s);
-            }
-          }
-        }
+        forEachMember(options.rooms().iterator().next(), unlessExcluded);
         return;
       }
       Set<Socket> seen = new HashSet<>();
       for (String room : options.rooms()) {
-        Set<Socket> members = rooms.get(room);
-        if (members == null) {
-          continue;
-        }
-        for (Socket s : members) {
-          if (!excluded.contains(s) && seen.add(s)) {
-            action.accept(s);
+        forEachMember(room, s -> {
+          if (seen.add(s)) {
+            unlessExcluded.accept(s);
           }
-        }
+        });
       }
     }
 
@@ -233,10 +255,7 @@ public final class LocalAdapter implements Adapter {
       }
       Set<Socket> out = new HashSet<>();
       for (String room : except) {
-        Set<Socket> members = rooms.get(room);
-        if (members != null) {
-          out.addAll(members);
-        }
+        forEachMember(room, out::add);
       }
       return out;
     }

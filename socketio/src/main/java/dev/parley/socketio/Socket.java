@@ -5,19 +5,23 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +47,25 @@ public final class Socket {
   private final Handshake handshake;
   private final boolean recovered;
 
-  /** Rooms this socket is in. Written on the socket's loop; read anywhere. */
-  private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-  private final Map<String, Object> data = new ConcurrentHashMap<>();
-  private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
-  private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
-  private final List<Consumer<DisconnectReason>> disconnecting = new CopyOnWriteArrayList<>();
-  private final List<Consumer<DisconnectReason>> disconnected = new CopyOnWriteArrayList<>();
-  /** Acks the client owes this socket, by id. */
-  private final Map<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
-  private final AtomicLong nextAckId = new AtomicLong();
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<Socket, Map> DATA =
+      AtomicReferenceFieldUpdater.newUpdater(Socket.class, Map.class, "data");
+  private static final AtomicReferenceFieldUpdater<Socket, Listeners> LISTENERS =
+      AtomicReferenceFieldUpdater.newUpdater(Socket.class, Listeners.class, "listeners");
+  private static final AtomicReferenceFieldUpdater<Socket, Acks> ACKS =
+      AtomicReferenceFieldUpdater.newUpdater(Socket.class, Acks.class, "acks");
+
+  // A server holds a socket per connection: what most sockets never use is made on first use,
+  // and what rarely changes is an immutable value replaced whole.
+
+  /** Rooms this socket is in; an immutable set, replaced on the socket's loop; read anywhere. */
+  private volatile Set<String> rooms = Set.of();
+  /** Null until {@link #data()} is first called; then set once. */
+  private volatile Map<String, Object> data;
+  /** The handlers; an immutable value, replaced by compare-and-set from any thread. */
+  private volatile Listeners listeners = Listeners.NONE;
+  /** Null until the server first asks the client for an acknowledgement; then set once. */
+  private volatile Acks acks;
   /** Set once on the loop; read anywhere. */
   private volatile boolean connected;
 
@@ -97,12 +110,17 @@ public final class Socket {
 
   /** A snapshot of the rooms this socket is in, its own included. */
   public Set<String> rooms() {
-    return Set.copyOf(rooms);
+    return rooms;
   }
 
   /** Free-form data attached to the socket; kept through a recovery. Thread-safe. */
   public Map<String, Object> data() {
-    return data;
+    Map<String, Object> map = data;
+    if (map == null) {
+      DATA.compareAndSet(this, null, new ConcurrentHashMap<String, Object>());
+      map = data;
+    }
+    return map;
   }
 
   EventLoop loop() {
@@ -134,14 +152,21 @@ public final class Socket {
   }
 
   void joinNow(Set<String> set) {
-    this.rooms.addAll(set);
+    if (!rooms.containsAll(set)) {
+      Set<String> joined = new HashSet<>(rooms);
+      joined.addAll(set);
+      rooms = Set.copyOf(joined);
+    }
     namespace.adapter().addAll(this, set);
   }
 
   /** Leaves {@code room}. */
   public void leave(String room) {
     onLoop(() -> {
-      if (rooms.remove(room)) {
+      if (rooms.contains(room)) {
+        Set<String> left = new HashSet<>(rooms);
+        left.remove(room);
+        rooms = Set.copyOf(left);
         namespace.adapter().del(this, room);
       }
     });
@@ -151,26 +176,45 @@ public final class Socket {
 
   /** Handles the event {@code event}; replaces an earlier handler for it. */
   public Socket on(String event, EventHandler handler) {
-    handlers.put(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler"));
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
+    updateListeners(l -> l.withEvent(event, handler));
     return this;
   }
 
   /** Sees every incoming event before its own handler. */
   public Socket onAny(AnyEventHandler handler) {
-    anyHandlers.add(Objects.requireNonNull(handler, "handler"));
+    Objects.requireNonNull(handler, "handler");
+    updateListeners(l -> new Listeners(l.events, append(l.any, handler), l.disconnecting, l.disconnected));
     return this;
   }
 
   /** Runs as the socket is leaving, while it is still in its rooms. */
   public Socket onDisconnecting(Consumer<DisconnectReason> handler) {
-    disconnecting.add(Objects.requireNonNull(handler, "handler"));
+    Objects.requireNonNull(handler, "handler");
+    updateListeners(l -> new Listeners(l.events, l.any, append(l.disconnecting, handler), l.disconnected));
     return this;
   }
 
   /** Runs once the socket has left the namespace. */
   public Socket onDisconnect(Consumer<DisconnectReason> handler) {
-    disconnected.add(Objects.requireNonNull(handler, "handler"));
+    Objects.requireNonNull(handler, "handler");
+    updateListeners(l -> new Listeners(l.events, l.any, l.disconnecting, append(l.disconnected, handler)));
     return this;
+  }
+
+  private void updateListeners(UnaryOperator<Listeners> change) {
+    Listeners current;
+    do {
+      current = listeners;
+    } while (!LISTENERS.compareAndSet(this, current, change.apply(current)));
+  }
+
+  private static <T> List<T> append(List<T> list, T item) {
+    List<T> longer = new ArrayList<>(list.size() + 1);
+    longer.addAll(list);
+    longer.add(item);
+    return List.copyOf(longer);
   }
 
   // ---- sending -------------------------------------------------------------------------------
@@ -198,7 +242,9 @@ public final class Socket {
 
   /** Like {@link #emitWithAck(String, Object...)}, failing with a {@link TimeoutException} after {@code timeout}. */
   public CompletableFuture<Args> emitWithAck(Duration timeout, String event, Object... args) {
-    long ackId = nextAckId.getAndIncrement();
+    Acks acks = acks();
+    long ackId = acks.nextId.getAndIncrement();
+    Map<Long, PendingAck> pendingAcks = acks.pending;
     PendingAck pending = new PendingAck(new CompletableFuture<>());
     pendingAcks.put(ackId, pending);
     if (timeout != null) {
@@ -321,11 +367,12 @@ public final class Socket {
     String event = name.isTextual() ? name.textValue() : name.asText();
     Args args = Args.of(array, 1, namespace.server().options().mapper());
     Ack ack = packet.hasId() ? new ClientAck(packet.id()) : NoAck.INSTANCE;
+    Listeners l = listeners;
     try {
-      for (AnyEventHandler any : anyHandlers) {
+      for (AnyEventHandler any : l.any) {
         any.handle(event, args);
       }
-      EventHandler handler = handlers.get(event);
+      EventHandler handler = l.events.get(event);
       if (handler != null) {
         handler.handle(args, ack);
       }
@@ -336,7 +383,8 @@ public final class Socket {
   }
 
   private void onAck(SioPacket packet) {
-    PendingAck pending = pendingAcks.remove(packet.id());
+    Acks acks = this.acks;
+    PendingAck pending = acks == null ? null : acks.pending.remove(packet.id());
     if (pending == null) {
       return;
     }
@@ -351,23 +399,27 @@ public final class Socket {
     if (!connected) {
       return;
     }
-    for (Consumer<DisconnectReason> handler : disconnecting) {
+    for (Consumer<DisconnectReason> handler : listeners.disconnecting) {
       runQuietly(handler, reason);
     }
     connected = false;
     SessionStore store = namespace.store();
     if (store != null && reason.recoverable()) {
-      store.persist(new PersistedSession(id, pid, Set.copyOf(rooms), Map.copyOf(data), java.time.Instant.now()));
+      Map<String, Object> saved = data == null ? Map.of() : Map.copyOf(data);
+      store.persist(new PersistedSession(id, pid, rooms, saved, java.time.Instant.now()));
     }
     namespace.adapter().delAll(this);
-    rooms.clear();
+    rooms = Set.of();
     namespace.remove(this);
     client.remove(this);
-    for (PendingAck pending : pendingAcks.values()) {
-      pending.fail(new SocketIoException("socket disconnected: " + reason.wireName()));
+    Acks acks = this.acks;
+    if (acks != null) {
+      for (PendingAck pending : acks.pending.values()) {
+        pending.fail(new SocketIoException("socket disconnected: " + reason.wireName()));
+      }
+      acks.pending.clear();
     }
-    pendingAcks.clear();
-    for (Consumer<DisconnectReason> handler : disconnected) {
+    for (Consumer<DisconnectReason> handler : listeners.disconnected) {
       runQuietly(handler, reason);
     }
   }
@@ -391,6 +443,34 @@ public final class Socket {
   @Override
   public String toString() {
     return "Socket[" + namespace.name() + " " + id + "]";
+  }
+
+  private Acks acks() {
+    Acks a = acks;
+    if (a == null) {
+      ACKS.compareAndSet(this, null, new Acks());
+      a = acks;
+    }
+    return a;
+  }
+
+  /** The handlers of a socket: replaced whole when one is added, so reading them takes no lock. */
+  private record Listeners(Map<String, EventHandler> events, List<AnyEventHandler> any,
+      List<Consumer<DisconnectReason>> disconnecting, List<Consumer<DisconnectReason>> disconnected) {
+    static final Listeners NONE = new Listeners(Map.of(), List.of(), List.of(), List.of());
+
+    Listeners withEvent(String event, EventHandler handler) {
+      Map<String, EventHandler> more = new HashMap<>(events);
+      more.put(event, handler);
+      return new Listeners(Map.copyOf(more), any, disconnecting, disconnected);
+    }
+  }
+
+  /** The acknowledgements this socket awaits from its client. */
+  private static final class Acks {
+    final AtomicLong nextId = new AtomicLong();
+    /** By ack id. */
+    final Map<Long, PendingAck> pending = new ConcurrentHashMap<>();
   }
 
   private static final class PendingAck {
