@@ -8,8 +8,9 @@ export function ConnectionBanner({ connection }: { connection: Connection }) {
       text = connection.lastError ? 'Cannot reach the chat server. Retrying…' : 'Connecting…';
       break;
     case 'reconnecting':
-      text =
-        connection.attempt > 1
+      text = connection.serverStopping
+        ? 'The chat server is restarting. Reconnecting… Messages you send now go out once it is back.'
+        : connection.attempt > 1
           ? `Connection lost. Reconnecting (attempt ${connection.attempt})… Messages you send now go out once it is back.`
           : 'Connection lost. Reconnecting… Messages you send now go out once it is back.';
       break;

@@ -63,6 +63,8 @@ export interface ServerEvents {
   member: { roomId: string; user: User; joined: boolean };
   room: Room;
   unread: { roomId: string; unread: number; lastReadSeq: number };
+  /** The server is stopping; the client reconnects by itself once it is back. */
+  shutdown: { reason: string };
 }
 
 export interface HistoryPage {

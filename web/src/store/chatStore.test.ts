@@ -117,6 +117,18 @@ describe('ChatStore', () => {
     expect(store.getState().connection.status).toBe('connected');
   });
 
+  it('says the server is restarting between its shutdown event and the next connection', async () => {
+    await connectAndLoad();
+    transport.emit('shutdown', { reason: 'server shutting down' });
+    transport.drop();
+    await flush();
+    expect(store.getState().connection).toMatchObject({ status: 'reconnecting', serverStopping: true });
+
+    transport.open(true);
+    await flush();
+    expect(store.getState().connection).toMatchObject({ status: 'connected', serverStopping: false });
+  });
+
   it('pages on with history after a sync that says there is more', async () => {
     await connectAndLoad();
     transport.drop();

@@ -105,6 +105,7 @@ export class ChatStore {
       t.on('member', (p) => this.onMember(p)),
       t.on('room', (r) => this.upsertRoom(r)),
       t.on('unread', (p) => this.onUnread(p)),
+      t.on('shutdown', () => this.setConnection({ serverStopping: true })),
     );
     t.connect();
   }
@@ -231,7 +232,9 @@ export class ChatStore {
   private onConnection(e: ConnectionEvent): void {
     switch (e.type) {
       case 'connected':
-        this.setConnection({ status: 'connected', attempt: 0, lastError: undefined, refusal: undefined });
+        this.setConnection({
+          status: 'connected', attempt: 0, lastError: undefined, refusal: undefined, serverStopping: false,
+        });
         // A recovered connection gets no `session`: the server replays what was missed, and a
         // catch-up from the last seqs makes sure of it. Otherwise `session` starts the catch-up.
         if (e.recovered) void this.catchUp.sync();

@@ -16,6 +16,8 @@ export interface Connection {
   readonly lastError: string | undefined;
   /** The `connect_error` reason when the server refused the connection. */
   readonly refusal: string | undefined;
+  /** The server said it is stopping (a restart, most likely); cleared once connected again. */
+  readonly serverStopping?: boolean;
 }
 
 /** A room the user is in, with where they are in it. */

@@ -9,18 +9,23 @@ import dev.parley.server.chat.MessageWriter;
 import dev.parley.server.chat.Room;
 import dev.parley.server.chat.User;
 import dev.parley.server.gateway.ChatGateway;
+import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcChatStore;
+import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Parley implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Parley.class);
   private static final int MAX_BATCH = 1000;
+  /** This node's id; one node until clustering lands. */
+  private static final int NODE_ID = 0;
 
   private final Database database;
   private final ThreadPoolExecutor storeExecutor;
@@ -42,6 +49,8 @@ public final class Parley implements AutoCloseable {
   private final SocketIoServer socketIo;
   private final Metrics metrics;
   private final ChatGateway gateway;
+  private final ChatSessionStore chatSessions;
+  private final ScheduledExecutorService housekeeping;
 
   private Parley(Config config) {
     String url = config.db().orElseGet(() -> {
@@ -53,7 +62,7 @@ public final class Parley implements AutoCloseable {
       return "jdbc:sqlite:" + config.dataDir().resolve("parley.db");
     });
     database = Database.open(url);
-    ChatStore store = new JdbcChatStore(database, new IdGenerator(0));
+    ChatStore store = new JdbcChatStore(database, new IdGenerator(NODE_ID));
     storeExecutor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
         daemonThreads("store"), new ThreadPoolExecutor.AbortPolicy());
 
@@ -64,13 +73,26 @@ public final class Parley implements AutoCloseable {
     ChatService chat = new ChatService(store, storeExecutor, writer, events, config.maxMessageLength());
     events.service = chat;
 
+    chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
+        NODE_ID, Clock.systemUTC());
+    housekeeping = Executors.newSingleThreadScheduledExecutor(daemonThreads("housekeeping"));
+    housekeeping.scheduleWithFixedDelay(() -> {
+      try {
+        storeExecutor.execute(chatSessions::expire);
+      } catch (RuntimeException e) {
+        log.debug("session expiry skipped: {}", e.getMessage());
+      }
+    }, 1, 1, TimeUnit.MINUTES);
+
     WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(), chat::ready, metrics::scrape,
         storeExecutor);
     ServerOptions options = ServerOptions.builder()
         .host(config.host())
         .port(config.port())
         .allowedOrigins(config.allowedOrigins().isEmpty() ? List.of("*") : config.allowedOrigins())
-        .recovery(ServerOptions.RecoveryOptions.inMemory(config.recoveryWindow()))
+        .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
+            namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
+                : new InMemorySessionStore(config.recoveryWindow())))
         .httpFallback(web::newHandler)
         .build();
     socketIo = SocketIoServer.create(options);
@@ -116,6 +138,7 @@ public final class Parley implements AutoCloseable {
       gateway.announceShutdown();
     }
     socketIo.close();
+    housekeeping.shutdownNow();
     storeExecutor.shutdown();
     try {
       storeExecutor.awaitTermination(5, TimeUnit.SECONDS);

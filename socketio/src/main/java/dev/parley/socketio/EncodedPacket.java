@@ -21,6 +21,12 @@ final class EncodedPacket {
   /** The Engine.IO message inside {@link #frame}; shares its reference count. */
   final ByteBuf text;
   final List<byte[]> attachments;
+  /**
+   * The place of a recorded packet among its namespace's recorded packets (1, 2, …), set before
+   * it is queued; 0 for a packet not recorded. A restored socket skips the recorded packets it
+   * was given back already.
+   */
+  long order;
 
   private EncodedPacket(ByteBuf frame, int headerLength, List<byte[]> attachments) {
     this.frame = frame;

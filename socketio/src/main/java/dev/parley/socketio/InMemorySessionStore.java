@@ -25,6 +25,8 @@ public final class InMemorySessionStore implements SessionStore {
   private final Clock clock;
   private final String epoch = Long.toString(System.nanoTime() & 0xffffffffL, 36) + EngineServer.newId().substring(0, 4);
   private final AtomicLong counter = new AtomicLong();
+  /** The counter of the last packet recorded; packets are recorded in counter order. */
+  private final AtomicLong recordedUpTo = new AtomicLong();
   /** The highest offset counter trimmed away. */
   private final AtomicLong trimmedUpTo = new AtomicLong();
   private final ConcurrentSkipListMap<Long, Entry> packets = new ConcurrentSkipListMap<>();
@@ -46,10 +48,17 @@ public final class InMemorySessionStore implements SessionStore {
     return epoch + "-" + Long.toString(counter.incrementAndGet(), 36);
   }
 
+  /** The offset of the last packet recorded: {@link #since} it is what comes after now. */
+  public String lastRecordedOffset() {
+    return epoch + "-" + Long.toString(recordedUpTo.get(), 36);
+  }
+
   @Override
   public void record(String offset, BroadcastOptions target, StoredPacket packet) {
     Instant now = clock.instant();
-    packets.put(counterOf(offset), new Entry(target, packet, now));
+    long at = counterOf(offset);
+    packets.put(at, new Entry(target, packet, now));
+    recordedUpTo.accumulateAndGet(at, Math::max);
     Instant oldest = now.minus(window);
     while (true) {
       Map.Entry<Long, Entry> first = packets.firstEntry();
@@ -75,12 +84,7 @@ public final class InMemorySessionStore implements SessionStore {
     if (session == null || session.disconnectedAt().isBefore(clock.instant().minus(window))) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    long after;
-    try {
-      after = offset.startsWith(epoch + "-") ? counterOf(offset) : -1;
-    } catch (NumberFormatException e) {
-      after = -1;
-    }
+    long after = ownCounter(offset);
     if (after < 0) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
@@ -88,13 +92,38 @@ public final class InMemorySessionStore implements SessionStore {
       // Packets after the offset were trimmed: what the client missed is not all here.
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    List<StoredPacket> missed = new ArrayList<>();
-    for (Entry entry : packets.tailMap(after, false).values()) {
-      if (entry.target().matches(session.rooms())) {
-        missed.add(entry.packet());
+    // Packets recorded while this runs are left to since(upTo): a concurrent iteration could see
+    // a later one and not an earlier one.
+    long upTo = recordedUpTo.get();
+    List<StoredPacket> missed = upTo > after ? matching(packets.subMap(after, false, upTo, true), session.rooms())
+        : List.of();
+    return CompletableFuture.completedFuture(Optional.of(
+        new RecoveredSession(session, missed, epoch + "-" + Long.toString(Math.max(after, upTo), 36))));
+  }
+
+  @Override
+  public List<StoredPacket> since(String offset, java.util.Set<String> rooms) {
+    long after = ownCounter(offset);
+    return after < 0 ? List.of() : matching(packets.tailMap(after, false), rooms);
+  }
+
+  private static List<StoredPacket> matching(Map<Long, Entry> entries, java.util.Set<String> rooms) {
+    List<StoredPacket> found = new ArrayList<>();
+    for (Entry entry : entries.values()) {
+      if (entry.target().matches(rooms)) {
+        found.add(entry.packet());
       }
     }
-    return CompletableFuture.completedFuture(Optional.of(new RecoveredSession(session, missed)));
+    return found;
+  }
+
+  /** The counter of an offset this store made, or -1. */
+  private long ownCounter(String offset) {
+    try {
+      return offset.startsWith(epoch + "-") ? counterOf(offset) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static long counterOf(String offset) {

@@ -63,11 +63,30 @@ public final class LocalAdapter implements Adapter {
 
   @Override
   public void broadcast(EventPacket event, BroadcastOptions options) {
-    EncodedPacket packet = namespace.encodeBroadcast(event, options);
+    if (namespace.records(options)) {
+      // Recorded packets are handed to every loop's queue in the order of their offsets, so
+      // that each socket receives them in that order (see Namespace#record).
+      namespace.record(event, options, packet -> queue(packet, options));
+      return;
+    }
+    EncodedPacket packet = namespace.encode(event);
     try {
       deliver(packet, options);
     } finally {
       packet.release();
+    }
+  }
+
+  private void queue(EncodedPacket packet, BroadcastOptions options) {
+    for (Shard shard : shardList) {
+      packet.retain();
+      shard.loop.execute(() -> {
+        try {
+          shard.deliver(packet, options);
+        } finally {
+          packet.release();
+        }
+      });
     }
   }
 

@@ -41,13 +41,17 @@ public final class Namespace {
   private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, BiConsumer<Args, Ack>> serverSideHandlers = new ConcurrentHashMap<>();
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  /** Held while a packet is recorded and queued, and while a restored socket joins its rooms. */
+  private final Object recordLock = new Object();
+  /** Guarded by recordLock. How many packets were recorded; the order of the last one. */
+  private long recorded;
 
   Namespace(String name, SocketIoServer server) {
     this.name = name;
     this.server = server;
     this.encoder = server.encoder();
     ServerOptions.RecoveryOptions recovery = server.options().recovery();
-    this.store = recovery.enabled() ? recovery.storeFactory().get() : null;
+    this.store = recovery.enabled() ? recovery.storeFactory().apply(name) : null;
     this.adapter = server.options().adapterFactory().apply(this);
   }
 
@@ -162,15 +166,40 @@ public final class Namespace {
     return store;
   }
 
-  /** Encodes a broadcast once, with a recovery offset when it may be replayed. */
-  EncodedPacket encodeBroadcast(EventPacket event, BroadcastOptions options) {
-    if (store == null || options.volatileEmit()) {
-      return encoder.event(name, event.event(), event.args(), -1, null);
+  /** Whether a broadcast with {@code options} is recorded for replay on recovery. */
+  boolean records(BroadcastOptions options) {
+    return store != null && !options.volatileEmit();
+  }
+
+  /** Encodes a broadcast that is not recorded. */
+  EncodedPacket encode(EventPacket event) {
+    return encoder.event(name, event.event(), event.args(), -1, null);
+  }
+
+  /**
+   * Reserves the offset of a packet, encodes it, records it and hands it to {@code send}, which
+   * must queue it (not write it) on the loops of its recipients; the packet is released after.
+   *
+   * <p>Offsets, records and queueing happen under one lock, so every loop's queue holds the
+   * recorded packets in offset order, whichever threads sent them. Without that a packet sent
+   * from one thread could reach a socket before another with a lower offset sent from another
+   * thread; a client that disconnects in between presents the higher offset, and the store
+   * would not replay the lower one. The lock also lets a restored socket join its rooms at a
+   * point where the store holds every packet before it and none after it is written yet (see
+   * {@link #admit}).
+   */
+  void record(EventPacket event, BroadcastOptions options, Consumer<EncodedPacket> send) {
+    synchronized (recordLock) {
+      String offset = store.nextOffset(event);
+      EncodedPacket packet = encoder.event(name, event.event(), event.args(), -1, offset);
+      try {
+        packet.order = ++recorded;
+        store.record(offset, options, StoredPacket.of(packet));
+        send.accept(packet);
+      } finally {
+        packet.release();
+      }
     }
-    String offset = store.nextOffset();
-    EncodedPacket packet = encoder.event(name, event.event(), event.args(), -1, offset);
-    store.record(offset, options, StoredPacket.of(packet));
-    return packet;
   }
 
   /** Delivers an event that another server sent with {@link #serverSideEmit}. */
@@ -197,9 +226,9 @@ public final class Namespace {
               Socket socket = new Socket(this, client, r.session().sid(), r.session().pid(), handshake, true);
               socket.data().putAll(r.session().data());
               if (server.options().recovery().skipMiddlewares()) {
-                admit(client, socket, r.session().rooms(), r.missed());
+                admit(client, socket, r);
               } else {
-                runMiddlewares(client, socket, 0, r.session().rooms(), r.missed());
+                runMiddlewares(client, socket, 0, r);
               }
             } else {
               fresh(client, handshake);
@@ -213,13 +242,13 @@ public final class Namespace {
   private void fresh(Client client, Handshake handshake) {
     Socket socket = new Socket(this, client, EngineServer.newId(), store != null ? EngineServer.newId() : null,
         handshake, false);
-    runMiddlewares(client, socket, 0, Set.of(), List.of());
+    runMiddlewares(client, socket, 0, null);
   }
 
-  private void runMiddlewares(Client client, Socket socket, int index, Set<String> rooms,
-      List<StoredPacket> missed) {
+  /** Runs the middlewares from {@code index}, then admits; {@code restored} null for a new session. */
+  private void runMiddlewares(Client client, Socket socket, int index, RecoveredSession restored) {
     if (index == middlewares.size()) {
-      admit(client, socket, rooms, missed);
+      admit(client, socket, restored);
       return;
     }
     Middleware middleware = middlewares.get(index);
@@ -229,7 +258,7 @@ public final class Namespace {
       @Override
       public void proceed() {
         if (done.compareAndSet(false, true)) {
-          onLoop(client, () -> runMiddlewares(client, socket, index + 1, rooms, missed));
+          onLoop(client, () -> runMiddlewares(client, socket, index + 1, restored));
         }
       }
 
@@ -256,15 +285,33 @@ public final class Namespace {
     }
   }
 
-  private void admit(Client client, Socket socket, Set<String> rooms, List<StoredPacket> missed) {
+  private void admit(Client client, Socket socket, RecoveredSession restored) {
     if (!client.session.isOpen()) {
       return;
     }
     sockets.put(socket.id(), socket);
     client.add(socket);
-    socket.onConnected(missed);
-    if (!rooms.isEmpty()) {
-      socket.joinNow(rooms);
+    if (restored == null) {
+      socket.onConnected(List.of(), Set.of(), 0);
+    } else {
+      // Under the record lock the store holds every packet recorded so far and no other is
+      // queued: what it recorded since the restore is added to what the restore found, the
+      // socket joins its rooms, and deliveries already queued for packets it got back are
+      // skipped. Nothing is missed or given twice, however long the restore took.
+      synchronized (recordLock) {
+        List<StoredPacket> missed = restored.missed();
+        if (restored.upTo() != null) {
+          List<StoredPacket> since = store.since(restored.upTo(), restored.session().rooms());
+          if (!since.isEmpty()) {
+            missed = new java.util.ArrayList<>(missed);
+            missed.addAll(since);
+          }
+        }
+        socket.onConnected(missed, restored.session().rooms(), recorded);
+      }
+    }
+    if (store != null && socket.pid() != null) {
+      store.connected(socket.id(), socket.pid(), socket.data());
     }
     for (Consumer<Socket> handler : connectionHandlers) {
       try {

@@ -79,10 +79,11 @@ public record ServerOptions(
    * @param enabled whether recovery is offered at all
    * @param window how long a disconnected session is kept
    * @param skipMiddlewares whether a recovered socket skips the namespace middlewares
-   * @param storeFactory makes the store that keeps sessions and missed packets
+   * @param storeFactory makes the store that keeps the sessions and missed packets of the
+   *     namespace it is given the name of
    */
   public record RecoveryOptions(
-      boolean enabled, Duration window, boolean skipMiddlewares, Supplier<SessionStore> storeFactory) {
+      boolean enabled, Duration window, boolean skipMiddlewares, Function<String, SessionStore> storeFactory) {
     public RecoveryOptions {
       requirePositive(window, "window");
       Objects.requireNonNull(storeFactory, "storeFactory");
@@ -90,12 +91,13 @@ public record ServerOptions(
 
     /** Recovery switched off. */
     public static RecoveryOptions disabled() {
-      return new RecoveryOptions(false, Duration.ofMinutes(2), true, () -> new InMemorySessionStore(Duration.ofMinutes(2)));
+      return new RecoveryOptions(false, Duration.ofMinutes(2), true,
+          namespace -> new InMemorySessionStore(Duration.ofMinutes(2)));
     }
 
     /** Recovery on, in memory, with the given window. */
     public static RecoveryOptions inMemory(Duration window) {
-      return new RecoveryOptions(true, window, true, () -> new InMemorySessionStore(window));
+      return new RecoveryOptions(true, window, true, namespace -> new InMemorySessionStore(window));
     }
   }
 

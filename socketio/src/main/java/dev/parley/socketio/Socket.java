@@ -68,6 +68,11 @@ public final class Socket {
   private volatile Acks acks;
   /** Set once on the loop; read anywhere. */
   private volatile boolean connected;
+  /**
+   * On the socket's loop. For a restored socket, the order of the last recorded packet it was
+   * given back: queued deliveries of those packets are skipped, so it gets each once.
+   */
+  private long replayedUpTo;
 
   Socket(Namespace namespace, Client client, String id, String pid, Handshake handshake, boolean recovered) {
     this.namespace = namespace;
@@ -277,15 +282,23 @@ public final class Socket {
       }
       return;
     }
-    String offset = null;
     if (recordable) {
-      offset = store.nextOffset();
+      // Queued, never written at once, so that it keeps its offset's place (Namespace#record).
+      namespace.record(new EventPacket(event, args), new BroadcastOptions(Set.of(id), Set.of(), false, true),
+          packet -> {
+            packet.retain();
+            client.session.loop.execute(() -> {
+              try {
+                write(packet, false);
+              } finally {
+                packet.release();
+              }
+            });
+          });
+      return;
     }
-    EncodedPacket packet = namespace.encoder().event(namespace.name(), event, args, ackId, offset);
+    EncodedPacket packet = namespace.encoder().event(namespace.name(), event, args, ackId, null);
     try {
-      if (recordable) {
-        store.record(offset, new BroadcastOptions(Set.of(id), Set.of(), false, true), StoredPacket.of(packet));
-      }
       packet.writeTo(client.session, volatileEmit);
     } finally {
       packet.release();
@@ -294,7 +307,7 @@ public final class Socket {
 
   /** Writes a packet encoded for many sockets. On the socket's loop. */
   void write(EncodedPacket packet, boolean volatileEmit) {
-    if (connected) {
+    if (connected && (packet.order == 0 || packet.order > replayedUpTo)) {
       packet.writeTo(client.session, volatileEmit);
     }
   }
@@ -332,9 +345,18 @@ public final class Socket {
 
   // ---- inbound -------------------------------------------------------------------------------
 
-  void onConnected(List<StoredPacket> missed) {
+  /**
+   * Connects: joins its own room and {@code rooms}, answers CONNECT and writes the packets it
+   * missed, skipping later deliveries of recorded packets up to {@code replayedUpTo}. On the
+   * socket's loop.
+   */
+  void onConnected(List<StoredPacket> missed, Set<String> rooms, long replayedUpTo) {
     connected = true;
+    this.replayedUpTo = replayedUpTo;
     joinNow(Set.of(id));
+    if (!rooms.isEmpty()) {
+      joinNow(rooms);
+    }
     java.util.Map<String, Object> reply = new java.util.LinkedHashMap<>();
     reply.put("sid", id);
     if (pid != null) {
@@ -407,6 +429,8 @@ public final class Socket {
     if (store != null && reason.recoverable()) {
       Map<String, Object> saved = data == null ? Map.of() : Map.copyOf(data);
       store.persist(new PersistedSession(id, pid, rooms, saved, java.time.Instant.now()));
+    } else if (store != null && pid != null) {
+      store.discard(pid);
     }
     namespace.adapter().delAll(this);
     rooms = Set.of();

@@ -106,6 +106,40 @@ class InMemorySessionStoreTest {
   }
 
   @Test
+  void sinceTheRestoresUpToGivesWhatWasRecordedAfterTheRestoreAndNothingTwice() {
+    String seen = record(BroadcastOptions.ALL, "seen");
+    persist("s1", "p1", "s1", "room-a");
+    record(to("room-a"), "while away");
+
+    RecoveredSession recovered = restore("p1", seen).orElseThrow();
+    assertThat(texts(recovered)).containsExactly("2[\"while away\"]");
+    assertThat(store.since(recovered.upTo(), Set.of("s1", "room-a"))).as("nothing new yet").isEmpty();
+
+    record(to("room-b"), "not its room");
+    record(to("room-a"), "during the restore");
+    assertThat(store.since(recovered.upTo(), Set.of("s1", "room-a"))).extracting(StoredPacket::text)
+        .containsExactly("2[\"during the restore\"]");
+  }
+
+  @Test
+  void sinceAnOffsetOfAnotherStoreIsEmpty() {
+    record(BroadcastOptions.ALL, "one");
+    InMemorySessionStore other = new InMemorySessionStore(Duration.ofMinutes(2), clock);
+
+    assertThat(store.since(other.nextOffset(), Set.of("s1"))).isEmpty();
+    assertThat(store.since("garbage", Set.of("s1"))).isEmpty();
+  }
+
+  @Test
+  void lastRecordedOffsetMarksWhereSinceStarts() {
+    record(BroadcastOptions.ALL, "before");
+    String mark = store.lastRecordedOffset();
+    record(BroadcastOptions.ALL, "after");
+
+    assertThat(store.since(mark, Set.of("s1"))).extracting(StoredPacket::text).containsExactly("2[\"after\"]");
+  }
+
+  @Test
   void packetsRecordedAfterTheDisconnectionAreIncluded() {
     String seen = record(BroadcastOptions.ALL, "before");
     persist("s1", "p1", "s1");

@@ -380,7 +380,7 @@ class NodeClientIT {
     Duration window = Duration.ofSeconds(1);
     MovableClock clock = new MovableClock();
     server(ServerOptions.builder().recovery(
-        new ServerOptions.RecoveryOptions(true, window, true, () -> new InMemorySessionStore(window, clock))));
+        new ServerOptions.RecoveryOptions(true, window, true, namespace -> new InMemorySessionStore(window, clock))));
     BlockingQueue<Socket> connections = new LinkedBlockingQueue<>();
     BlockingQueue<DisconnectReason> disconnects = new LinkedBlockingQueue<>();
     server.sockets().onConnection(socket -> {

@@ -83,6 +83,29 @@ public interface ChatStore {
   /** The newest seq of each of these rooms. */
   Map<Long, Long> lastSeqs(List<Long> roomIds);
 
+  /**
+   * Messages of every room with an id above {@code afterId}, in id order, at most {@code limit}.
+   * Ids grow with commit order on one node, so these are the messages committed after that one.
+   */
+  List<Message> messagesAfter(long afterId, int limit);
+
+  // ---- socket sessions (connection-state recovery across restarts) ------------------------------
+
+  /** Applies {@code changes} in order, in one transaction. */
+  void saveSocketSessions(List<SocketSession.Change> changes);
+
+  /**
+   * Removes and returns the session of {@code pid} if its connection dropped, so that it is
+   * recovered at most once; a session still marked connected is left alone and not returned.
+   */
+  Optional<SocketSession> takeSocketSession(String pid);
+
+  /** Marks every session of node {@code nodeId} still marked connected as dropped at {@code at}. */
+  int dropSocketSessions(int nodeId, long at);
+
+  /** Deletes the sessions that dropped before {@code before}. */
+  int expireSocketSessions(long before);
+
   /** Whether the store answers (for readiness). */
   boolean ping();
 }

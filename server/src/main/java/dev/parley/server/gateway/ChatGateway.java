@@ -34,6 +34,8 @@ import java.util.function.BiConsumer;
  * live here.
  */
 public final class ChatGateway implements ChatEvents {
+  /** The namespace it serves. */
+  public static final String NAMESPACE = "/chat";
   static final String USER = "user";
   private static final long TYPING_INTERVAL_MS = 1000;
 
@@ -45,7 +47,7 @@ public final class ChatGateway implements ChatEvents {
 
   public ChatGateway(SocketIoServer server, ChatService chat) {
     this.chat = chat;
-    this.namespace = server.namespace("/chat");
+    this.namespace = server.namespace(NAMESPACE);
     namespace.use(this::signIn);
     namespace.onConnection(this::onConnection);
   }
@@ -101,7 +103,6 @@ public final class ChatGateway implements ChatEvents {
     register(socket, user);
     if (socket.recovered()) {
       resyncRooms(socket, user);
-      comeOnline(user);
       return;
     }
     chat.memberships(user).whenComplete((memberships, error) -> {
@@ -131,26 +132,29 @@ public final class ChatGateway implements ChatEvents {
    * may have been added to rooms meanwhile (a DM someone opened, a join from another tab) or have
    * left some. Without this it would never get the messages of the new rooms and keep getting
    * those of the rooms left. Each room new to it is sent as a {@code room} event with its current
-   * {@code lastSeq}, so the client can fetch what was said there while it was away.
+   * {@code lastSeq}, so the client can fetch what was said there while it was away. Reading the
+   * memberships also loads them into memory after a restart, which typing and presence need.
    */
   private void resyncRooms(Socket socket, User user) {
-    Set<Long> current = chat.knownRooms(user.id());
-    if (current.isEmpty()) {
-      return; // not known from memory: keep what the session had rather than guess
-    }
-    Set<String> had = socket.rooms();
-    Set<String> wanted = new HashSet<>();
-    current.forEach(id -> wanted.add(roomKey(id)));
-    had.stream().filter(r -> r.startsWith("r:") && !wanted.contains(r)).forEach(socket::leave);
-    Set<String> added = new HashSet<>(wanted);
-    added.removeAll(had);
-    if (added.isEmpty()) {
-      return;
-    }
-    socket.join(added.toArray(String[]::new));
-    chat.memberships(user).thenAccept(memberships -> memberships.stream()
-        .filter(m -> added.contains(roomKey(m.room().id())))
-        .forEach(m -> socket.emit("room", Dto.room(m))));
+    chat.memberships(user).whenComplete((memberships, error) -> {
+      if (error != null) {
+        socket.disconnect(true);
+        return;
+      }
+      Set<String> had = socket.rooms();
+      Set<String> wanted = new HashSet<>();
+      memberships.forEach(m -> wanted.add(roomKey(m.room().id())));
+      had.stream().filter(r -> r.startsWith("r:") && !wanted.contains(r)).forEach(socket::leave);
+      Set<String> added = new HashSet<>(wanted);
+      added.removeAll(had);
+      if (!added.isEmpty()) {
+        socket.join(added.toArray(String[]::new));
+        memberships.stream()
+            .filter(m -> added.contains(roomKey(m.room().id())))
+            .forEach(m -> socket.emit("room", Dto.room(m)));
+      }
+      comeOnline(user);
+    });
   }
 
   private void comeOnline(User user) {

@@ -9,6 +9,7 @@ import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.NewMessage;
 import dev.parley.server.chat.Room;
+import dev.parley.server.chat.SocketSession;
 import dev.parley.server.chat.StoreException;
 import dev.parley.server.chat.User;
 import java.sql.Connection;
@@ -72,6 +73,20 @@ public final class JdbcChatStore implements ChatStore {
       + " FROM messages m JOIN users u ON u.id = m.user_id"
       + " WHERE m.room_id = ? AND m.seq > ? AND m.seq < ? ORDER BY m.seq LIMIT ?";
   private static final String LAST_SEQS = "SELECT id, last_seq FROM rooms WHERE id IN ";
+  /** Walks the primary key from an id. Parameters: above, limit. */
+  private static final String MESSAGES_AFTER = "SELECT " + Rows.MESSAGE_COLUMNS
+      + " FROM messages m JOIN users u ON u.id = m.user_id WHERE m.id > ? ORDER BY m.id LIMIT ?";
+
+  // ---- socket sessions
+  private static final String DELETE_SOCKET = "DELETE FROM socket_sessions WHERE pid = ?";
+  private static final String INSERT_SOCKET = "INSERT INTO socket_sessions"
+      + " (pid, sid, user_id, node_id, connected_at, disconnected_at) VALUES (?, ?, ?, ?, ?, NULL)";
+  private static final String DROP_SOCKET = "UPDATE socket_sessions SET disconnected_at = ? WHERE pid = ?";
+  private static final String SOCKET_BY_PID = "SELECT pid, sid, user_id, node_id, connected_at, disconnected_at"
+      + " FROM socket_sessions WHERE pid = ?";
+  private static final String DROP_NODE_SOCKETS = "UPDATE socket_sessions SET disconnected_at = ?"
+      + " WHERE node_id = ? AND disconnected_at IS NULL";
+  private static final String EXPIRE_SOCKETS = "DELETE FROM socket_sessions WHERE disconnected_at < ?";
   private static final int IDS_PER_QUERY = 500;
 
   private final Jdbc jdbc;
@@ -309,6 +324,62 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   /** Never throws: a store that cannot answer is simply not ready. */
+  @Override
+  public List<Message> messagesAfter(long afterId, int limit) {
+    return jdbc.read("read the messages after " + afterId, c -> list(c, MESSAGES_AFTER, Rows::message, afterId, limit));
+  }
+
+  // ---- socket sessions -------------------------------------------------------------------------
+
+  @Override
+  public void saveSocketSessions(List<SocketSession.Change> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    jdbc.write("save " + changes.size() + " socket session changes", c -> {
+      for (SocketSession.Change change : changes) {
+        if (change instanceof SocketSession.Opened o) {
+          SocketSession s = o.session();
+          update(c, DELETE_SOCKET, s.pid());
+          update(c, INSERT_SOCKET, s.pid(), s.sid(), s.userId(), s.nodeId(), s.connectedAt());
+        } else if (change instanceof SocketSession.Dropped d) {
+          update(c, DROP_SOCKET, d.at(), d.pid());
+        } else if (change instanceof SocketSession.Ended e) {
+          update(c, DELETE_SOCKET, e.pid());
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<SocketSession> takeSocketSession(String pid) {
+    return jdbc.write("take the socket session", c -> {
+      Optional<SocketSession> found = first(c, SOCKET_BY_PID, row -> {
+        long droppedAt = row.getLong("disconnected_at");
+        Optional<Long> dropped = row.wasNull() ? Optional.empty() : Optional.of(droppedAt);
+        return new SocketSession(row.getString("pid"), row.getString("sid"), row.getLong("user_id"),
+            row.getInt("node_id"), row.getLong("connected_at"), dropped);
+      }, pid);
+      if (found.isEmpty() || found.get().disconnectedAt().isEmpty()) {
+        return Optional.<SocketSession>empty();
+      }
+      update(c, DELETE_SOCKET, pid);
+      return found;
+    });
+  }
+
+  @Override
+  public int dropSocketSessions(int nodeId, long at) {
+    return jdbc.write("mark the socket sessions of node " + nodeId + " dropped",
+        c -> update(c, DROP_NODE_SOCKETS, at, nodeId));
+  }
+
+  @Override
+  public int expireSocketSessions(long before) {
+    return jdbc.write("delete expired socket sessions", c -> update(c, EXPIRE_SOCKETS, before));
+  }
+
   @Override
   public boolean ping() {
     try {

@@ -8,6 +8,7 @@ import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.NewMessage;
 import dev.parley.server.chat.Room;
+import dev.parley.server.chat.SocketSession;
 import dev.parley.server.chat.StoreException;
 import dev.parley.server.chat.User;
 import java.time.Clock;
@@ -527,6 +528,71 @@ abstract class ChatStoreContract {
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
+
+  @Test
+  void messagesAfterAnIdAreTheLaterOnesOfEveryRoomInIdOrder() {
+    User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
+    Room general = store.publicRoomByName("general").orElseThrow();
+    Room side = store.createPublicRoom("side", "", ada.id());
+    List<Message> stored = store.append(List.of(
+        new NewMessage(general.id(), ada, "one", Optional.empty(), Message.Kind.TEXT),
+        new NewMessage(side.id(), ada, "two", Optional.empty(), Message.Kind.TEXT),
+        new NewMessage(general.id(), ada, "three", Optional.empty(), Message.Kind.TEXT)));
+
+    assertThat(store.messagesAfter(stored.get(0).id(), 10)).containsExactly(stored.get(1), stored.get(2));
+    assertThat(store.messagesAfter(0, 2)).containsExactly(stored.get(0), stored.get(1));
+    assertThat(store.messagesAfter(stored.get(2).id(), 10)).isEmpty();
+  }
+
+  @Test
+  void aSocketSessionIsTakenOnceAndOnlyAfterItsConnectionDropped() {
+    User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
+    SocketSession open = new SocketSession("pid-1", "sid-1", ada.id(), 3, 1_000, Optional.empty());
+    store.saveSocketSessions(List.of(new SocketSession.Opened(open)));
+
+    assertThat(store.takeSocketSession("pid-1")).as("still connected: not recoverable").isEmpty();
+
+    store.saveSocketSessions(List.of(new SocketSession.Dropped("pid-1", 2_000)));
+    assertThat(store.takeSocketSession("pid-1"))
+        .contains(new SocketSession("pid-1", "sid-1", ada.id(), 3, 1_000, Optional.of(2_000L)));
+    assertThat(store.takeSocketSession("pid-1")).as("taken once").isEmpty();
+    assertThat(store.takeSocketSession("no such pid")).isEmpty();
+  }
+
+  @Test
+  void socketSessionChangesApplyInOrder() {
+    User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
+    store.saveSocketSessions(List.of(
+        new SocketSession.Opened(new SocketSession("a", "sa", ada.id(), 0, 1, Optional.empty())),
+        new SocketSession.Dropped("a", 5),
+        new SocketSession.Opened(new SocketSession("a", "sa", ada.id(), 0, 7, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("b", "sb", ada.id(), 0, 1, Optional.empty())),
+        new SocketSession.Dropped("b", 6),
+        new SocketSession.Opened(new SocketSession("c", "sc", ada.id(), 0, 1, Optional.empty())),
+        new SocketSession.Ended("c")));
+
+    assertThat(store.takeSocketSession("a")).as("connected again after its drop").isEmpty();
+    assertThat(store.takeSocketSession("b")).map(SocketSession::disconnectedAt).contains(Optional.of(6L));
+    store.saveSocketSessions(List.of(new SocketSession.Dropped("c", 9)));
+    assertThat(store.takeSocketSession("c")).as("ended for good").isEmpty();
+  }
+
+  @Test
+  void aRestartMarksTheNodesConnectedSessionsDroppedAndExpiryDeletesOldOnes() {
+    User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
+    store.saveSocketSessions(List.of(
+        new SocketSession.Opened(new SocketSession("mine", "s1", ada.id(), 1, 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("other node", "s2", ada.id(), 2, 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("old", "s3", ada.id(), 1, 1, Optional.empty())),
+        new SocketSession.Dropped("old", 10)));
+
+    assertThat(store.dropSocketSessions(1, 100)).isEqualTo(1);
+    assertThat(store.expireSocketSessions(50)).as("only the one that dropped before 50").isEqualTo(1);
+
+    assertThat(store.takeSocketSession("old")).isEmpty();
+    assertThat(store.takeSocketSession("other node")).as("another node's session is its own business").isEmpty();
+    assertThat(store.takeSocketSession("mine")).map(SocketSession::disconnectedAt).contains(Optional.of(100L));
+  }
 
   @Test
   void reopeningKeepsTheDataAndMigratesNothing() {

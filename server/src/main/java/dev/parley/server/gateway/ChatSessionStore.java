@@ -1,0 +1,320 @@
+package dev.parley.server.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.chat.ChatStore;
+import dev.parley.server.chat.Membership;
+import dev.parley.server.chat.Message;
+import dev.parley.server.chat.SocketSession;
+import dev.parley.server.chat.User;
+import dev.parley.socketio.BroadcastOptions;
+import dev.parley.socketio.EventPacket;
+import dev.parley.socketio.InMemorySessionStore;
+import dev.parley.socketio.PersistedSession;
+import dev.parley.socketio.RecoveredSession;
+import dev.parley.socketio.SessionStore;
+import dev.parley.socketio.StoredPacket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connection-state recovery for {@code /chat} that survives a restart. While the process runs,
+ * sessions and packets are kept in memory ({@link InMemorySessionStore}) and recovery replays
+ * exactly what a client missed, ephemeral events included. Each session is also kept in the
+ * database from the moment its socket connects, and every offset carries the id of the newest
+ * message sent before it; so a client that comes back to a restarted server (gracefully stopped
+ * or killed) still recovers: it gets its socket id back and every message of its rooms committed
+ * after the last one it received, read from the message table, in order, once.
+ *
+ * <p>Offsets are {@code <memory offset>.<message id>} for a {@code message} event (its own id)
+ * and {@code <memory offset>~<message id>} for any other event (the newest message sent before
+ * it), ids in base 36. On one node messages are committed, given ids and sent in one order, so
+ * "the messages after id W" is exactly what follows an offset carrying W.
+ *
+ * <p>After a restart, only messages are replayed: typing and presence are ephemeral, rooms
+ * joined meanwhile are announced by the gateway. A client away so long that more than
+ * {@link #MAX_REPLAY} messages were committed after its offset is not recovered; it starts a new
+ * session and catches up room by room with {@code sync}.
+ */
+public final class ChatSessionStore implements SessionStore {
+  private static final Logger log = LoggerFactory.getLogger(ChatSessionStore.class);
+  /** The most messages read back for one recovery after a restart. */
+  static final int MAX_REPLAY = 10_000;
+
+  private final InMemorySessionStore memory;
+  private final ChatStore store;
+  private final Executor executor;
+  private final Duration window;
+  private final int nodeId;
+  private final Clock clock;
+  private final String namespace;
+  private final ObjectMapper json = new ObjectMapper();
+  /** The id of the newest message sent; written under the namespace's record lock. */
+  private volatile long lastMessageId;
+  /** Session changes waiting to be written, in order; one writer task at a time. */
+  private final ConcurrentLinkedQueue<SocketSession.Change> changes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writing = new AtomicBoolean();
+
+  /**
+   * A store for namespace {@code namespace} of node {@code nodeId}, doing database work on
+   * {@code executor}. Blocks while it marks the sessions this node held before it stopped as
+   * dropped now: they become recoverable for {@code window} from this start.
+   */
+  public ChatSessionStore(String namespace, ChatStore store, Executor executor, Duration window, int nodeId,
+      Clock clock) {
+    this.namespace = namespace;
+    this.store = store;
+    this.executor = executor;
+    this.window = window;
+    this.nodeId = nodeId;
+    this.clock = clock;
+    this.memory = new InMemorySessionStore(window, clock);
+    int dropped = store.dropSocketSessions(nodeId, clock.millis());
+    if (dropped > 0) {
+      log.info("{} sessions of {} connected before the restart can be recovered for {} s", dropped, namespace,
+          window.toSeconds());
+    }
+  }
+
+  // ---- offsets and packets -------------------------------------------------------------------------
+
+  @Override
+  public String nextOffset() {
+    return memory.nextOffset() + "~" + Long.toString(lastMessageId, 36);
+  }
+
+  @Override
+  public String nextOffset(EventPacket packet) {
+    if ("message".equals(packet.event()) && packet.args().size() == 1
+        && packet.args().get(0) instanceof Dto.MessageDto message) {
+      long id = Long.parseLong(message.id());
+      if (id > lastMessageId) {
+        lastMessageId = id;
+      }
+      return memory.nextOffset() + "." + Long.toString(id, 36);
+    }
+    return nextOffset();
+  }
+
+  @Override
+  public void record(String offset, BroadcastOptions target, StoredPacket packet) {
+    memory.record(Offset.parse(offset).memory(), target, packet);
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------------
+
+  @Override
+  public void connected(String sid, String pid, Map<String, Object> data) {
+    if (data.get(ChatGateway.USER) instanceof User user) {
+      save(new SocketSession.Opened(new SocketSession(pid, sid, user.id(), nodeId, clock.millis(), Optional.empty())));
+    }
+  }
+
+  @Override
+  public void persist(PersistedSession session) {
+    memory.persist(session);
+    save(new SocketSession.Dropped(session.pid(), session.disconnectedAt().toEpochMilli()));
+  }
+
+  @Override
+  public void discard(String pid) {
+    save(new SocketSession.Ended(pid));
+  }
+
+  @Override
+  public CompletionStage<Optional<RecoveredSession>> restore(String pid, String offset) {
+    Offset at = Offset.parse(offset);
+    if (at == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return memory.restore(pid, at.memory()).thenCompose(found -> {
+      if (found.isPresent()) {
+        return CompletableFuture.completedFuture(found);
+      }
+      CompletableFuture<Optional<RecoveredSession>> result = new CompletableFuture<>();
+      try {
+        executor.execute(() -> {
+          try {
+            result.complete(restoreFromStore(pid, at.lastMessageId()));
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        result.complete(Optional.empty());
+      }
+      return result;
+    });
+  }
+
+  /** Recovers a session of an earlier run of the server from the database. Blocks. */
+  private Optional<RecoveredSession> restoreFromStore(String pid, long afterMessageId) {
+    Optional<SocketSession> kept = store.takeSocketSession(pid);
+    if (kept.isEmpty()) {
+      return Optional.empty();
+    }
+    SocketSession session = kept.get();
+    long droppedAt = session.disconnectedAt().orElseThrow();
+    if (droppedAt < clock.millis() - window.toMillis()) {
+      return Optional.empty();
+    }
+    Optional<User> user = store.user(session.userId());
+    if (user.isEmpty()) {
+      return Optional.empty();
+    }
+    // Packets recorded from here on are given by since(); messages among them that the table
+    // read below returns too are skipped there.
+    String from = memory.lastRecordedOffset();
+    List<Membership> memberships = store.memberships(session.userId());
+    List<Message> after = store.messagesAfter(afterMessageId, MAX_REPLAY + 1);
+    if (after.size() > MAX_REPLAY) {
+      log.debug("not recovering {}: more than {} messages after its offset", session.sid(), MAX_REPLAY);
+      return Optional.empty();
+    }
+    Set<Long> roomIds = new HashSet<>();
+    Set<String> rooms = new HashSet<>();
+    rooms.add(session.sid());
+    rooms.add(ChatGateway.userKey(session.userId()));
+    for (Membership m : memberships) {
+      roomIds.add(m.room().id());
+      rooms.add(ChatGateway.roomKey(m.room().id()));
+    }
+    List<StoredPacket> missed = new ArrayList<>();
+    long newest = afterMessageId;
+    for (Message m : after) {
+      newest = Math.max(newest, m.id());
+      if (roomIds.contains(m.roomId())) {
+        missed.add(packet("message", Dto.message(m), from + "." + Long.toString(m.id(), 36)));
+      }
+    }
+    PersistedSession restored = new PersistedSession(session.sid(), pid, rooms,
+        Map.of(ChatGateway.USER, user.get()), Instant.ofEpochMilli(droppedAt));
+    return Optional.of(new RecoveredSession(restored, missed, from + "." + Long.toString(newest, 36)));
+  }
+
+  @Override
+  public List<StoredPacket> since(String offset, Set<String> rooms) {
+    Offset at = Offset.parse(offset);
+    if (at == null) {
+      return List.of();
+    }
+    List<StoredPacket> recorded = memory.since(at.memory(), rooms);
+    if (!at.message()) {
+      return recorded;
+    }
+    // After a restore from the table: messages it already gave are not given again.
+    List<StoredPacket> fresh = new ArrayList<>(recorded.size());
+    for (StoredPacket packet : recorded) {
+      Offset own = Offset.parse(offsetOf(packet));
+      if (own == null || !own.message() || own.lastMessageId() > at.lastMessageId()) {
+        fresh.add(packet);
+      }
+    }
+    return fresh;
+  }
+
+  /** Deletes the kept sessions whose window has passed. Blocks. */
+  public void expire() {
+    int gone = store.expireSocketSessions(clock.millis() - window.toMillis());
+    if (gone > 0) {
+      log.debug("{} recoverable sessions of {} expired", gone, namespace);
+    }
+  }
+
+  // ---- writing session changes -------------------------------------------------------------------------
+
+  private void save(SocketSession.Change change) {
+    changes.add(change);
+    if (writing.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::write);
+      } catch (RejectedExecutionException e) {
+        // Stopping: the next start marks every session still marked connected as dropped.
+        writing.set(false);
+      }
+    }
+  }
+
+  private void write() {
+    try {
+      List<SocketSession.Change> batch = new ArrayList<>();
+      for (SocketSession.Change c; batch.size() < 1000 && (c = changes.poll()) != null; ) {
+        batch.add(c);
+      }
+      store.saveSocketSessions(batch);
+    } catch (RuntimeException e) {
+      log.warn("could not save recoverable sessions of {}: {}", namespace, e.getMessage());
+    } finally {
+      writing.set(false);
+    }
+    if (!changes.isEmpty() && writing.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::write);
+      } catch (RejectedExecutionException e) {
+        writing.set(false);
+      }
+    }
+  }
+
+  // ---- encoding ------------------------------------------------------------------------------------
+
+  /** The Socket.IO text of an event packet of this namespace with a recovery offset. */
+  private StoredPacket packet(String event, Object arg, String offset) {
+    try {
+      String args = json.writeValueAsString(List.of(event, arg, offset));
+      String prefix = "/".equals(namespace) ? "2" : "2" + namespace + ",";
+      return new StoredPacket(prefix + args, List.of());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a " + event + " event", e);
+    }
+  }
+
+  /** The offset a recorded packet carries: the last element of its array, a plain string. */
+  private static String offsetOf(StoredPacket packet) {
+    String text = packet.text();
+    int end = text.length() - 2;
+    if (end < 1 || !text.endsWith("\"]")) {
+      return "";
+    }
+    int start = text.lastIndexOf('"', end - 1);
+    return start < 0 ? "" : text.substring(start + 1, end);
+  }
+
+  /**
+   * A parsed offset.
+   *
+   * @param memory the in-memory store's part
+   * @param message whether it is the offset of a message event
+   * @param lastMessageId that message's id, or the newest message's before it
+   */
+  record Offset(String memory, boolean message, long lastMessageId) {
+    /** Parses an offset this store made; null for anything else. */
+    static Offset parse(String offset) {
+      int dot = Math.max(offset.lastIndexOf('.'), offset.lastIndexOf('~'));
+      if (dot <= 0 || dot == offset.length() - 1 || offset.length() > 64) {
+        return null;
+      }
+      try {
+        long id = Long.parseLong(offset.substring(dot + 1), 36);
+        return id < 0 ? null : new Offset(offset.substring(0, dot), offset.charAt(dot) == '.', id);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+  }
+}
