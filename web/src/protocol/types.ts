@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'conflict'
   | 'overloaded'
+  | 'rate_limited'
   | 'internal'
   // Client-side conditions, never sent by the server:
   | 'timeout'
@@ -50,6 +51,8 @@ export type ErrorCode =
 export interface ChatError {
   readonly code: ErrorCode | (string & {});
   readonly message: string;
+  /** With `rate_limited`: how long to wait before trying again. */
+  readonly retryAfterMs?: number;
 }
 
 export type Result<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ChatError };

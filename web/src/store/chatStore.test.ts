@@ -84,6 +84,20 @@ describe('ChatStore', () => {
     expect(again.args).toMatchObject({ clientMsgId: 'c1', text: 'busy?' });
   });
 
+  it('sends a rate-limited message again once the wait the server asked for is over', async () => {
+    await connectAndLoad();
+    store.send('r1', 'too fast');
+    transport.take('message:send').respond({
+      ok: false, error: { code: 'rate_limited', message: 'sending too fast', retryAfterMs: 250 },
+    });
+    await flush();
+    expect(timelineOf(store.getState(), 'r1').pending[0]).toMatchObject({ status: 'retrying' });
+    clock.advance(249);
+    expect(transport.pending('message:send')).toHaveLength(0);
+    clock.advance(1);
+    expect(transport.take('message:send').args).toMatchObject({ clientMsgId: 'c1', text: 'too fast' });
+  });
+
   it('fails a send the server rejects for good, and lets the user retry it', async () => {
     await connectAndLoad();
     store.send('r1', 'x');

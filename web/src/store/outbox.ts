@@ -18,7 +18,7 @@ const SEND_TIMEOUT_MS = 15_000;
 /** Sends refused for a passing reason are retried this many times before the user is asked. */
 export const MAX_AUTO_ATTEMPTS = 6;
 const MAX_BACKOFF_MS = 15_000;
-const TRANSIENT_ERRORS = new Set(['overloaded', 'internal', 'timeout']);
+const TRANSIENT_ERRORS = new Set(['overloaded', 'rate_limited', 'internal', 'timeout']);
 
 /**
  * Gets pending messages stored: one `message:send` at a time per message, always with its
@@ -53,7 +53,8 @@ export class Outbox {
       this.host.patch(still, { status: 'waiting', error: res.error }); // flush() sends it on reconnection
     } else if (TRANSIENT_ERRORS.has(res.error.code) && attempts < MAX_AUTO_ATTEMPTS) {
       this.host.patch(still, { status: 'retrying', error: res.error });
-      const delay = Math.min(1000 * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+      // A rate limit says how long to wait; otherwise back off exponentially.
+      const delay = res.error.retryAfterMs ?? Math.min(1000 * 2 ** (attempts - 1), MAX_BACKOFF_MS);
       this.retryTimers.set(clientMsgId, clock.setTimeout(() => void this.deliver(roomId, clientMsgId), delay));
     } else {
       this.host.patch(still, { status: 'failed', error: res.error });

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.server.gateway.RateLimiter;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.Properties;
  * @param maxMessageLength the longest message text, in characters
  * @param writeQueue how many messages may wait to be stored before sends are refused
  * @param recoveryWindow how long a dropped connection can be recovered
+ * @param limits rate limits against floods
  */
 public record Config(
     String host,
@@ -42,7 +44,8 @@ public record Config(
     String logLevel,
     int maxMessageLength,
     int writeQueue,
-    Duration recoveryWindow) {
+    Duration recoveryWindow,
+    RateLimiter.Limits limits) {
 
   /** A command line that could not be understood. */
   public static final class UsageException extends RuntimeException {
@@ -67,6 +70,10 @@ public record Config(
       new Option("max-message-length", "4000", "longest message text, in characters"),
       new Option("write-queue", "20000", "messages that may wait to be stored before sends are refused"),
       new Option("recovery-window", "120", "seconds during which a dropped connection is recovered"),
+      new Option("rate-messages", "10", "messages a user may send per second, sustained"),
+      new Option("rate-message-burst", "20", "messages a user may send at once after a quiet while"),
+      new Option("rate-requests", "50", "other requests a user may make per second (bursts of twice as many)"),
+      new Option("rate-connections", "300", "new connections per client address per minute"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -142,7 +149,10 @@ public record Config(
         level(values.get("log-level")),
         integer(values, "max-message-length", 1, 1_000_000),
         integer(values, "write-queue", 1, 10_000_000),
-        Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)));
+        Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)),
+        new RateLimiter.Limits(integer(values, "rate-messages", 1, 1_000_000),
+            integer(values, "rate-message-burst", 1, 1_000_000), integer(values, "rate-requests", 1, 1_000_000),
+            integer(values, "rate-connections", 1, 1_000_000)));
   }
 
   private static Optional<Option> find(String name) {

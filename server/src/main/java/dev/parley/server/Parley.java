@@ -10,6 +10,7 @@ import dev.parley.server.chat.Room;
 import dev.parley.server.chat.User;
 import dev.parley.server.gateway.ChatGateway;
 import dev.parley.server.gateway.ChatSessionStore;
+import dev.parley.server.gateway.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.store.Database;
@@ -97,9 +98,11 @@ public final class Parley implements AutoCloseable {
         .build();
     socketIo = SocketIoServer.create(options);
     server[0] = socketIo;
-    gateway = new ChatGateway(socketIo, chat);
+    RateLimiter limiter = new RateLimiter(config.limits());
+    housekeeping.scheduleWithFixedDelay(limiter::sweep, 1, 1, TimeUnit.MINUTES);
+    gateway = new ChatGateway(socketIo, chat, limiter);
     events.gateway = gateway;
-    new TutorialGateway(socketIo, chat, gateway);
+    new TutorialGateway(socketIo, chat, gateway, limiter);
     if (!web.hasApp()) {
       log.warn("This build has no web app packed in; only the Socket.IO endpoint and --public-dir are served");
     }

@@ -19,7 +19,7 @@ import org.json.JSONObject;
  */
 final class ChatClient implements AutoCloseable {
   private static final String[] EVENTS = {"session", "message", "typing", "presence", "member", "room", "unread",
-      "loadMessages", "join", "userList", "shutdown"};
+      "loadMessages", "join", "userList", "shutdown", "rate_limited"};
 
   final Socket socket;
   private final Map<String, BlockingQueue<Object>> events = new ConcurrentHashMap<>();

@@ -5,12 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts real Parley nodes on free ports with their data in a test's temporary folder. */
+/**
+ * Starts real Parley nodes on free ports with their data in a test's temporary folder. Rate
+ * limits are set far above what a test sends (tests that send fast on purpose would otherwise
+ * test the limits); RateLimitIT sets its own, as any {@code extra} option overrides these.
+ */
 final class ParleyHarness {
+  private static final String UNLIMITED = "1000000";
+
   private ParleyHarness() {}
 
   static Parley start(Path dataDir, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(),
+        "--rate-messages", UNLIMITED, "--rate-message-burst", UNLIMITED, "--rate-requests", UNLIMITED,
+        "--rate-connections", UNLIMITED));
     args.addAll(List.of(extra));
     return Parley.start(Config.parse(args.toArray(String[]::new), Map.of()));
   }

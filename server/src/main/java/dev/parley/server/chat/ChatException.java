@@ -13,6 +13,7 @@ public final class ChatException extends RuntimeException {
     FORBIDDEN("forbidden"),
     CONFLICT("conflict"),
     OVERLOADED("overloaded"),
+    RATE_LIMITED("rate_limited"),
     INTERNAL("internal");
 
     private final String wire;
@@ -28,14 +29,30 @@ public final class ChatException extends RuntimeException {
   }
 
   private final Code code;
+  private final long retryAfterMillis;
 
   public ChatException(Code code, String message) {
+    this(code, message, 0);
+  }
+
+  private ChatException(Code code, String message, long retryAfterMillis) {
     super(message, null, false, false);
     this.code = code;
+    this.retryAfterMillis = retryAfterMillis;
+  }
+
+  /** Too many requests: retry after {@code retryAfterMillis} (at least 1). */
+  public static ChatException rateLimited(String message, long retryAfterMillis) {
+    return new ChatException(Code.RATE_LIMITED, message, Math.max(1, retryAfterMillis));
   }
 
   public Code code() {
     return code;
+  }
+
+  /** How long to wait before trying again, in milliseconds; 0 when it does not say. */
+  public long retryAfterMillis() {
+    return retryAfterMillis;
   }
 
   static ChatException invalid(String message) {

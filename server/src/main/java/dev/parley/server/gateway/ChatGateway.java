@@ -15,6 +15,7 @@ import dev.parley.socketio.EventHandler;
 import dev.parley.socketio.Namespace;
 import dev.parley.socketio.Socket;
 import dev.parley.socketio.SocketIoServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,13 +41,15 @@ public final class ChatGateway implements ChatEvents {
   private static final long TYPING_INTERVAL_MS = 1000;
 
   private final ChatService chat;
+  private final RateLimiter limiter;
   private final Namespace namespace;
   /** Open connections per user, over all tabs. */
   private final Map<Long, Integer> online = new ConcurrentHashMap<>();
   private final List<BiConsumer<Room, Message>> messageListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public ChatGateway(SocketIoServer server, ChatService chat) {
+  public ChatGateway(SocketIoServer server, ChatService chat, RateLimiter limiter) {
     this.chat = chat;
+    this.limiter = limiter;
     this.namespace = server.namespace(NAMESPACE);
     namespace.use(this::signIn);
     namespace.onConnection(this::onConnection);
@@ -72,6 +75,11 @@ public final class ChatGateway implements ChatEvents {
   // ---- connecting --------------------------------------------------------------------------------
 
   private void signIn(Socket socket, dev.parley.socketio.Middleware.Next next) {
+    Optional<Duration> wait = limiter.connection(socket.handshake().address());
+    if (wait.isPresent()) {
+      next.refuse(new ConnectError("rate_limited", Map.of("retryAfterMs", wait.get().toMillis() + 1)));
+      return;
+    }
     JsonNode auth = socket.handshake().auth();
     JsonNode name = auth.get("name");
     JsonNode key = auth.get("guestKey");
@@ -174,29 +182,29 @@ public final class ChatGateway implements ChatEvents {
 
   private void register(Socket socket, User user) {
     Map<Long, Long> typingSentAt = new HashMap<>();
-    on(socket, "rooms:list", (req, ack) -> Replies.reply(ack, chat.publicRooms(user), list -> {
+    on(socket, user, "rooms:list", (req, ack) -> Replies.reply(ack, chat.publicRooms(user), list -> {
       List<Dto.RoomDto> rooms = new ArrayList<>();
       list.forEach(e -> rooms.add(Dto.room(e.getKey(), e.getValue())));
       return Replies.ok("rooms", rooms);
     }));
-    on(socket, "room:create", (req, ack) -> Replies.reply(ack,
+    on(socket, user, "room:create", (req, ack) -> Replies.reply(ack,
         chat.createRoom(user, Fields.text(req, "name"), Fields.optionalText(req, "topic").orElse("")),
         joined -> Replies.ok("room", Dto.room(joined.membership()))));
-    on(socket, "room:join", (req, ack) -> Replies.reply(ack,
+    on(socket, user, "room:join", (req, ack) -> Replies.reply(ack,
         chat.joinRoom(user, Fields.optionalId(req, "roomId"), Fields.optionalText(req, "name")),
         joined -> {
           Map<String, Object> reply = Replies.ok("room", Dto.room(joined.membership()));
           reply.put("members", joined.members().stream().map(u -> Dto.user(u, isOnline(u.id()))).toList());
           return reply;
         }));
-    on(socket, "room:leave", (req, ack) -> Replies.reply(ack, chat.leaveRoom(user, Fields.id(req, "roomId")),
+    on(socket, user, "room:leave", (req, ack) -> Replies.reply(ack, chat.leaveRoom(user, Fields.id(req, "roomId")),
         v -> Replies.ok()));
-    on(socket, "room:members", (req, ack) -> Replies.reply(ack, chat.members(user, Fields.id(req, "roomId")),
+    on(socket, user, "room:members", (req, ack) -> Replies.reply(ack, chat.members(user, Fields.id(req, "roomId")),
         members -> Replies.ok("members", members.stream().map(u -> Dto.user(u, isOnline(u.id()))).toList())));
-    on(socket, "dm:open", (req, ack) -> Replies.reply(ack,
+    on(socket, user, "dm:open", (req, ack) -> Replies.reply(ack,
         chat.openDm(user, Fields.optionalId(req, "userId"), Fields.optionalText(req, "name")),
         m -> Replies.ok("room", Dto.room(m))));
-    on(socket, "message:send", (req, ack) -> Replies.reply(ack,
+    on(socket, user, "message:send", (req, ack) -> Replies.reply(ack,
         chat.send(user, Fields.id(req, "roomId"), Fields.text(req, "text"), Fields.text(req, "clientMsgId")),
         m -> {
           Map<String, Object> reply = Replies.ok("id", Long.toString(m.id()));
@@ -205,7 +213,7 @@ public final class ChatGateway implements ChatEvents {
           reply.put("ts", m.ts());
           return reply;
         }));
-    on(socket, "history", (req, ack) -> Replies.reply(ack,
+    on(socket, user, "history", (req, ack) -> Replies.reply(ack,
         chat.history(user, Fields.id(req, "roomId"), Fields.optionalSeq(req, "before"),
             Fields.optionalSeq(req, "after"), Fields.limit(req, 50)),
         page -> {
@@ -213,7 +221,7 @@ public final class ChatGateway implements ChatEvents {
           reply.put("hasMore", page.hasMore());
           return reply;
         }));
-    on(socket, "sync", (req, ack) -> {
+    on(socket, user, "sync", (req, ack) -> {
       JsonNode rooms = req.get("rooms");
       if (rooms == null || !rooms.isObject()) {
         throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "rooms must be an object of roomId: lastSeq");
@@ -232,7 +240,7 @@ public final class ChatGateway implements ChatEvents {
         return Replies.ok("rooms", out);
       });
     });
-    on(socket, "read", (req, ack) -> Replies.reply(ack,
+    on(socket, user, "read", (req, ack) -> Replies.reply(ack,
         chat.markRead(user, Fields.id(req, "roomId"), Fields.optionalSeq(req, "seq")
             .orElseThrow(() -> new ChatException(ChatException.Code.INVALID_ARGUMENT, "seq is required"))),
         r -> {
@@ -280,16 +288,25 @@ public final class ChatGateway implements ChatEvents {
     });
   }
 
-  /** Registers a request handler that validates its first argument and answers errors. */
-  private static void on(Socket socket, String event, Handler handler) {
+  /**
+   * Registers a request handler that takes from the user's rate limit, validates its first
+   * argument and answers errors.
+   */
+  private void on(Socket socket, User user, String event, Handler handler) {
+    boolean isSend = "message:send".equals(event);
     socket.on(event, (EventHandler) (Args args, Ack ack) -> {
       if (!ack.requested()) {
         return;
       }
       try {
+        Optional<Duration> wait = isSend ? limiter.message(user.id()) : limiter.request(user.id());
+        if (wait.isPresent()) {
+          throw ChatException.rateLimited(isSend ? "sending too fast; retry later with the same clientMsgId"
+              : "too many requests; retry later", wait.get().toMillis() + 1);
+        }
         handler.handle(Fields.object(args.get(0)), ack);
       } catch (ChatException e) {
-        ack.send(Replies.error(e.code(), e.getMessage()));
+        ack.send(Replies.error(e));
       }
     });
   }

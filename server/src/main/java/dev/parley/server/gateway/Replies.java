@@ -36,6 +36,16 @@ final class Replies {
     return reply;
   }
 
+  static Map<String, Object> error(ChatException e) {
+    if (e.retryAfterMillis() <= 0) {
+      return error(e.code(), e.getMessage());
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("ok", false);
+    reply.put("error", Map.of("code", e.code().wire(), "message", e.getMessage(), "retryAfterMs", e.retryAfterMillis()));
+    return reply;
+  }
+
   /** Answers {@code ack} when {@code future} completes, mapping failures to error codes. */
   static <T> void reply(Ack ack, CompletableFuture<T> future, Function<T, Map<String, Object>> success) {
     future.whenComplete((value, error) -> {
@@ -57,7 +67,7 @@ final class Replies {
   static Map<String, Object> failure(Throwable error) {
     Throwable cause = ChatService.unwrap(error);
     if (cause instanceof ChatException e) {
-      return error(e.code(), e.getMessage());
+      return error(e);
     }
     if (cause instanceof StoreException e) {
       log.warn("store failure: {}", e.getMessage());

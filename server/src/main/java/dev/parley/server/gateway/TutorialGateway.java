@@ -4,11 +4,15 @@ import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.Room;
 import dev.parley.server.chat.User;
+import dev.parley.socketio.ConnectError;
 import dev.parley.socketio.Namespace;
 import dev.parley.socketio.Socket;
 import dev.parley.socketio.SocketIoServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -27,11 +31,21 @@ public final class TutorialGateway {
   private static final int HISTORY = 50;
 
   private final ChatService chat;
+  private final RateLimiter limiter;
   private final Namespace namespace;
 
-  public TutorialGateway(SocketIoServer server, ChatService chat, ChatGateway chatGateway) {
+  public TutorialGateway(SocketIoServer server, ChatService chat, ChatGateway chatGateway, RateLimiter limiter) {
     this.chat = chat;
+    this.limiter = limiter;
     this.namespace = server.sockets();
+    namespace.use((socket, next) -> {
+      Optional<Duration> wait = limiter.connection(socket.handshake().address());
+      if (wait.isPresent()) {
+        next.refuse(new ConnectError("rate_limited", Map.of("retryAfterMs", wait.get().toMillis() + 1)));
+      } else {
+        next.proceed();
+      }
+    });
     namespace.onConnection(this::onConnection);
     chatGateway.onMessage(this::relay);
   }
@@ -67,7 +81,8 @@ public final class TutorialGateway {
       if (text == null || text.isBlank() || text.length() > chat.maxTextLength()) {
         return;
       }
-      user(socket).thenCompose(user -> chat.sendToGeneral(user, text))
+      user(socket).thenCompose(user -> allowed(socket, user) ? chat.sendToGeneral(user, text)
+              : CompletableFuture.completedFuture(null))
           .whenComplete((m, error) -> {
             if (error != null) {
               log.debug("tutorial message not stored: {}", error.toString());
@@ -86,13 +101,29 @@ public final class TutorialGateway {
       if (text.length() > chat.maxTextLength()) {
         return;
       }
-      for (Socket target : namespace.sockets().values()) {
-        if (to.equals(target.data().get(NAME)) || to.equals(target.id())) {
-          target.emit("message", "(Private) " + socket.data().get(NAME) + ": " + text);
+      user(socket).whenComplete((user, error) -> {
+        if (error != null || !allowed(socket, user)) {
+          return;
         }
-      }
+        for (Socket target : namespace.sockets().values()) {
+          if (to.equals(target.data().get(NAME)) || to.equals(target.id())) {
+            target.emit("message", "(Private) " + socket.data().get(NAME) + ": " + text);
+          }
+        }
+      });
     });
     socket.onDisconnect(reason -> sendUserList());
+  }
+
+  /**
+   * Takes one message from the user's rate limit. The tutorial's events have no acknowledgement:
+   * a refused one is answered with a {@code rate_limited} event (pages that do not listen for it
+   * just see their message not appear).
+   */
+  private boolean allowed(Socket socket, User user) {
+    Optional<Duration> wait = limiter.message(user.id());
+    wait.ifPresent(w -> socket.emit("rate_limited", Map.of("retryAfterMs", w.toMillis() + 1)));
+    return wait.isEmpty();
   }
 
   private CompletableFuture<User> user(Socket socket) {
