@@ -1,7 +1,9 @@
 package dev.parley.server;
 
 import dev.parley.server.chat.MessageWriter;
+import dev.parley.server.gateway.RateLimiter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -59,6 +61,16 @@ final class Metrics implements MessageWriter.Observer {
   void delivered(long storedAtMillis) {
     messagesOut.increment();
     delivery.record(Math.max(0, System.currentTimeMillis() - storedAtMillis), TimeUnit.MILLISECONDS);
+  }
+
+  /** Counts what {@code limiter} refuses, by kind. */
+  void watch(RateLimiter limiter) {
+    FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedMessages).tag("kind", "message")
+        .description("requests refused by a rate limit").register(registry);
+    FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedRequests).tag("kind", "request")
+        .description("requests refused by a rate limit").register(registry);
+    FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedConnections).tag("kind", "connection")
+        .description("requests refused by a rate limit").register(registry);
   }
 
   String scrape() {

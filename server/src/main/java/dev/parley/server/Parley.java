@@ -99,6 +99,7 @@ public final class Parley implements AutoCloseable {
     socketIo = SocketIoServer.create(options);
     server[0] = socketIo;
     RateLimiter limiter = new RateLimiter(config.limits());
+    metrics.watch(limiter);
     housekeeping.scheduleWithFixedDelay(limiter::sweep, 1, 1, TimeUnit.MINUTES);
     gateway = new ChatGateway(socketIo, chat, limiter);
     events.gateway = gateway;

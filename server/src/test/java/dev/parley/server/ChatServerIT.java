@@ -355,6 +355,22 @@ class ChatServerIT {
   }
 
   @Test
+  void aTutorialPagesFirstMessagesArePostedOnceInOrderUnderOneName() throws Exception {
+    ChatClient page = ChatClient.tutorial(parley.port());
+    clients.add(page);
+    page.next("loadMessages");
+    // No join: the page's guest user is made on its first message, while the others arrive.
+    for (int i = 0; i < 20; i++) {
+      page.socket.emit("message", "line " + i);
+    }
+    String first = page.next("message").toString();
+    String name = first.substring(0, first.lastIndexOf(": line 0"));
+    for (int i = 1; i < 20; i++) {
+      assertThat(page.next("message")).isEqualTo(name + ": line " + i);
+    }
+  }
+
+  @Test
   void stoppingLosesNothingThatWasAcknowledged() throws Exception {
     ChatClient ada = connect("ada");
     JSONObject session = ada.session();

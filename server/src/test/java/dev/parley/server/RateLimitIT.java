@@ -2,6 +2,10 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +82,13 @@ class RateLimitIT {
     assertThat(texts).as("the refused one is not").doesNotContain("one too many");
 
     assertThat(send(bob, general, "bob is not limited by ada").getBoolean("ok")).isTrue();
+    assertThat(metrics()).contains("parley_rate_limited_total{kind=\"message\"} 1.0");
+  }
+
+  private String metrics() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + parley.port() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Token buckets (Bucket4j) against floods: messages per user over all their connections, other
@@ -45,6 +46,9 @@ public final class RateLimiter {
   private final Map<Long, Bucket> messages = new ConcurrentHashMap<>();
   private final Map<Long, Bucket> requests = new ConcurrentHashMap<>();
   private final Map<String, Bucket> connections = new ConcurrentHashMap<>();
+  private final LongAdder refusedMessages = new LongAdder();
+  private final LongAdder refusedRequests = new LongAdder();
+  private final LongAdder refusedConnections = new LongAdder();
 
   public RateLimiter(Limits limits) {
     this(limits, TimeMeter.SYSTEM_NANOTIME);
@@ -58,21 +62,21 @@ public final class RateLimiter {
 
   /** Takes one message of {@code userId}; empty if allowed, else how long until it would be. */
   public Optional<Duration> message(long userId) {
-    return take(messages.computeIfAbsent(userId, k -> bucket(
+    return take(refusedMessages, messages.computeIfAbsent(userId, k -> bucket(
         Bandwidth.builder().capacity(limits.messageBurst())
             .refillGreedy(limits.messagesPerSecond(), Duration.ofSeconds(1)).build())));
   }
 
   /** Takes one request of {@code userId}; empty if allowed, else how long until it would be. */
   public Optional<Duration> request(long userId) {
-    return take(requests.computeIfAbsent(userId, k -> bucket(
+    return take(refusedRequests, requests.computeIfAbsent(userId, k -> bucket(
         Bandwidth.builder().capacity(2L * limits.requestsPerSecond())
             .refillGreedy(limits.requestsPerSecond(), Duration.ofSeconds(1)).build())));
   }
 
   /** Takes one new connection from {@code address}; empty if allowed, else how long to wait. */
   public Optional<Duration> connection(String address) {
-    return take(connections.computeIfAbsent(address, k -> bucket(
+    return take(refusedConnections, connections.computeIfAbsent(address, k -> bucket(
         Bandwidth.builder().capacity(limits.connectionsPerMinute())
             .refillGreedy(limits.connectionsPerMinute(), Duration.ofMinutes(1)).build())));
   }
@@ -101,8 +105,27 @@ public final class RateLimiter {
     return Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(time).build();
   }
 
-  private static Optional<Duration> take(Bucket bucket) {
+  private static Optional<Duration> take(LongAdder refusals, Bucket bucket) {
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-    return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    if (probe.isConsumed()) {
+      return Optional.empty();
+    }
+    refusals.increment();
+    return Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+  }
+
+  /** Messages refused so far. */
+  public long refusedMessages() {
+    return refusedMessages.sum();
+  }
+
+  /** Other requests refused so far. */
+  public long refusedRequests() {
+    return refusedRequests.sum();
+  }
+
+  /** New connections refused so far. */
+  public long refusedConnections() {
+    return refusedConnections.sum();
   }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ public final class TutorialGateway {
   private static final Logger log = LoggerFactory.getLogger(TutorialGateway.class);
   private static final String NAME = "name";
   private static final String USER = "tutorialUser";
+  /** The action of the socket's latest message, which the next one waits for. */
+  private static final String TAIL = "tutorialTail";
   private static final int HISTORY = 50;
 
   private final ChatService chat;
@@ -81,13 +84,15 @@ public final class TutorialGateway {
       if (text == null || text.isBlank() || text.length() > chat.maxTextLength()) {
         return;
       }
-      user(socket).thenCompose(user -> allowed(socket, user) ? chat.sendToGeneral(user, text)
-              : CompletableFuture.completedFuture(null))
-          .whenComplete((m, error) -> {
+      inOrder(socket, user -> {
+        if (allowed(socket, user)) {
+          chat.sendToGeneral(user, text).whenComplete((m, error) -> {
             if (error != null) {
               log.debug("tutorial message not stored: {}", error.toString());
             }
           });
+        }
+      });
     });
     socket.on("typing", (args, ack) ->
         socket.broadcast().asVolatile().emit("typing", socket.data().get(NAME) + " is typing..."));
@@ -101,8 +106,8 @@ public final class TutorialGateway {
       if (text.length() > chat.maxTextLength()) {
         return;
       }
-      user(socket).whenComplete((user, error) -> {
-        if (error != null || !allowed(socket, user)) {
+      inOrder(socket, user -> {
+        if (!allowed(socket, user)) {
           return;
         }
         for (Socket target : namespace.sockets().values()) {
@@ -126,15 +131,34 @@ public final class TutorialGateway {
     return wait.isEmpty();
   }
 
+  /**
+   * Runs {@code action} with the socket's user once it is known, after the actions of the
+   * socket's earlier events: a page's messages are posted in the order it sent them, and its user
+   * is created once however many messages arrive before that is done. On the socket's loop.
+   */
+  private void inOrder(Socket socket, Consumer<User> action) {
+    CompletableFuture<?> previous = (CompletableFuture<?>) socket.data().getOrDefault(TAIL,
+        CompletableFuture.completedFuture(null));
+    CompletableFuture<User> user = user(socket);
+    CompletableFuture<Void> next = previous.handle((v, e) -> null).thenCompose(v -> user).thenAccept(action);
+    next.whenComplete((v, error) -> {
+      if (error != null) {
+        log.debug("tutorial event not handled: {}", error.toString());
+      }
+    });
+    socket.data().put(TAIL, next);
+  }
+
+  /** The user of the socket's current name, created in the store on first use. */
+  @SuppressWarnings("unchecked")
   private CompletableFuture<User> user(Socket socket) {
     Object cached = socket.data().get(USER);
-    if (cached instanceof User user) {
-      return CompletableFuture.completedFuture(user);
+    if (cached instanceof CompletableFuture<?> future && !future.isCompletedExceptionally()) {
+      return (CompletableFuture<User>) future;
     }
-    return chat.tutorialUser((String) socket.data().get(NAME)).thenApply(user -> {
-      socket.data().put(USER, user);
-      return user;
-    });
+    CompletableFuture<User> user = chat.tutorialUser((String) socket.data().get(NAME));
+    socket.data().put(USER, user);
+    return user;
   }
 
   private void sendUserList() {
