@@ -242,10 +242,69 @@ class EngineIoHttpHandlerTest {
 
     @Test
     void anyOriginEchoesTheOriginBecauseCredentialsAreAllowed() {
-      Response response = engine.get(engine.connect(), "EIO=4&transport=polling", "Origin", "https://anywhere.example");
+      EmbeddedEngine any = new EmbeddedEngine(b -> b.allowedOrigins(List.of("*")));
 
+      Response response = any.get(any.connect(), "EIO=4&transport=polling", "Origin", "https://anywhere.example");
+
+      assertThat(response.status()).isEqualTo(200);
       assertThat(header(response, ALLOW_ORIGIN)).isEqualTo("https://anywhere.example");
       assertThat(header(response, HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS)).isEqualTo("true");
+    }
+
+    @Test
+    void byDefaultThePagesOfTheServerItselfMayConnectWithoutCors() {
+      Response response = engine.get(engine.connect(), "EIO=4&transport=polling",
+          "Host", "chat.example:3000", "Origin", "http://chat.example:3000");
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(header(response, ALLOW_ORIGIN)).as("a same-origin request needs no CORS").isNull();
+    }
+
+    @Test
+    void byDefaultAPageOfAnotherSiteIsForbiddenOnEveryTransport() throws Exception {
+      String sid = engine.handshake();
+      String[] evil = {"Host", "chat.example:3000", "Origin", "http://evil.example"};
+
+      List<Response> responses = List.of(
+          engine.get(engine.connect(), "EIO=4&transport=polling", evil),
+          engine.get(engine.connect(), query(sid), evil),
+          engine.post(engine.connect(), query(sid), "4hello", evil),
+          engine.get(engine.connect(), "EIO=4&transport=websocket",
+              "Host", "chat.example:3000", "Origin", "http://evil.example",
+              "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
+              "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="));
+
+      for (Response response : responses) {
+        assertError(response, 403, 4, "Forbidden");
+      }
+      assertThat(engine.server.sessionCount()).isEqualTo(1);
+      assertThat(engine.events).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://chat.example:3000", "http://chat.example:3001", "http://chat.example",
+        "http://evil.chat.example:3000", "null", "http://chat.example:3000@evil.example"})
+    void theServersOwnOriginIsItsHostPortAndScheme(String origin) throws Exception {
+      Response response = engine.get(engine.connect(), "EIO=4&transport=polling",
+          "Host", "chat.example:3000", "Origin", origin);
+
+      assertError(response, 403, 4, "Forbidden");
+    }
+
+    @Test
+    void aBrowserRequestWithoutHostCannotBeSameOrigin() throws Exception {
+      Response response = engine.get(engine.connect(), "EIO=4&transport=polling", "Origin", "http://chat.example");
+
+      assertError(response, 403, 4, "Forbidden");
+    }
+
+    @Test
+    void listedOriginsComeOnTopOfTheServersOwn() {
+      Response own = restricted.get(restricted.connect(), "EIO=4&transport=polling",
+          "Host", "127.0.0.1:3000", "Origin", "http://127.0.0.1:3000");
+
+      assertThat(own.status()).isEqualTo(200);
+      assertThat(header(own, ALLOW_ORIGIN)).isNull();
     }
 
     @Test
