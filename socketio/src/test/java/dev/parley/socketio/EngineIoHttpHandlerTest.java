@@ -44,6 +44,7 @@ class EngineIoHttpHandlerTest {
   private static void assertError(Response response, int status, int code, String message) throws Exception {
     assertThat(response.status()).isEqualTo(status);
     assertThat(header(response, HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
+    assertThat(header(response, "X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(response.json()).isEqualTo(EmbeddedEngine.MAPPER.readTree(
         "{\"code\":" + code + ",\"message\":\"" + message + "\"}"));
   }
@@ -56,6 +57,7 @@ class EngineIoHttpHandlerTest {
 
       assertThat(response.status()).isEqualTo(200);
       assertThat(header(response, HttpHeaderNames.CONTENT_TYPE)).isEqualTo("text/plain; charset=UTF-8");
+      assertThat(header(response, "X-Content-Type-Options")).isEqualTo("nosniff");
       assertThat(response.body()).startsWith("0");
       JsonNode open = EmbeddedEngine.MAPPER.readTree(response.body().substring(1));
       assertThat(open.get("sid").textValue()).matches("[A-Za-z0-9_-]{20}");
