@@ -26,9 +26,10 @@ import java.util.function.Supplier;
  * @param connectTimeout how long a client may stay without joining any namespace
  * @param maxPayload largest HTTP body or WebSocket message accepted, in bytes
  * @param allowedOrigins origins that browsers may connect from besides the server's own, which is
- *     always allowed (see {@link #originAllowed}); empty by default, so that a page on another site
- *     cannot open a session with its visitor's cookies. {@code "*"} allows any origin. Requests
- *     without an {@code Origin} header are always allowed: only browsers send one.
+ *     always allowed (same host and port as the request's {@code Host}, https under TLS and http
+ *     otherwise); empty by default, so that a page on another site cannot open a session with its
+ *     visitor's cookies. {@code "*"} allows any origin. Requests without an {@code Origin} header
+ *     are always allowed: only browsers send one.
  * @param tls the server's certificate and key: HTTPS and WSS on {@code port} when present, plain
  *     HTTP and WS when empty (the default)
  * @param recovery connection-state recovery settings
@@ -155,11 +156,12 @@ public record ServerOptions(
 
   /**
    * Whether a browser showing a page from {@code origin} may connect to this server, reached as
-   * {@code host} (the request's {@code Host} header), over TLS if {@code secure}. The server's own
-   * origin always may: the same host and port, with https under TLS and http otherwise. A server
-   * behind a proxy that terminates TLS sees plain HTTP, so its public https origin must be listed.
+   * {@code host} (the request's {@code Host} header, null if it had none), over TLS if
+   * {@code secure}. The server's own origin always may: the same host and port, with https under
+   * TLS and http otherwise. A server behind a proxy that terminates TLS sees plain HTTP, so its
+   * public https origin must be listed.
    */
-  public boolean originAllowed(String origin, String host, boolean secure) {
+  boolean originAllowed(String origin, String host, boolean secure) {
     return originListed(origin) || SameOrigin.matches(origin, host, secure);
   }
 
