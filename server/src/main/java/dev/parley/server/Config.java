@@ -26,7 +26,9 @@ import java.util.Properties;
  *     {@code postgresql://user@host:port/db}; empty for SQLite in the data directory
  * @param publicDir a folder of the user's own static files served at {@code /}
  * @param publicCsp a Content-Security-Policy for the files of {@code publicDir}
- * @param allowedOrigins browser origins allowed to connect; empty for the server's own only
+ * @param allowedOrigins browser origins allowed to connect besides the server's own; {@code "*"}
+ *     for any
+ * @param tls the certificate and key to serve HTTPS and WSS with; plain HTTP when empty
  * @param logLevel root log level
  * @param maxMessageLength the longest message text, in characters
  * @param writeQueue how many messages may wait to be stored before sends are refused
@@ -41,11 +43,21 @@ public record Config(
     Optional<Path> publicDir,
     Optional<String> publicCsp,
     List<String> allowedOrigins,
+    Optional<Tls> tls,
     String logLevel,
     int maxMessageLength,
     int writeQueue,
     Duration recoveryWindow,
     RateLimiter.Limits limits) {
+
+  /**
+   * The PEM files of the server's certificate and key, given as {@code --tls-cert} and
+   * {@code --tls-key}; read when the server starts.
+   *
+   * @param certificate the certificate, followed by its intermediates if any
+   * @param privateKey its private key, unencrypted PKCS#8
+   */
+  public record Tls(Path certificate, Path privateKey) {}
 
   /** A command line that could not be understood. */
   public static final class UsageException extends RuntimeException {
@@ -64,8 +76,10 @@ public record Config(
           + "(default: SQLite in the data folder)"),
       new Option("public-dir", "", "folder of your own static files, served at / ahead of the built-in app"),
       new Option("public-csp", "", "Content-Security-Policy header for files from --public-dir (default: none)"),
-      new Option("allowed-origins", "", "comma-separated browser origins allowed to connect, or * "
-          + "(default: any; browsers on other sites are refused once set)"),
+      new Option("allowed-origins", "", "comma-separated browser origins allowed to connect besides the "
+          + "server's own, or * for any (default: the server's own only)"),
+      new Option("tls-cert", "", "PEM certificate (chain) file: serve HTTPS and WSS; needs --tls-key"),
+      new Option("tls-key", "", "PEM private key file (unencrypted PKCS#8) of --tls-cert"),
       new Option("log-level", "INFO", "TRACE, DEBUG, INFO, WARN or ERROR"),
       new Option("max-message-length", "4000", "longest message text, in characters"),
       new Option("write-queue", "20000", "messages that may wait to be stored before sends are refused"),
@@ -146,6 +160,7 @@ public record Config(
         optional(values.get("public-dir")).map(Path::of),
         optional(values.get("public-csp")),
         Arrays.stream(values.get("allowed-origins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+        tls(values),
         level(values.get("log-level")),
         integer(values, "max-message-length", 1, 1_000_000),
         integer(values, "write-queue", 1, 10_000_000),
@@ -161,6 +176,16 @@ public record Config(
 
   private static Optional<String> optional(String value) {
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  private static Optional<Tls> tls(Map<String, String> values) {
+    Optional<String> certificate = optional(values.get("tls-cert"));
+    Optional<String> key = optional(values.get("tls-key"));
+    if (certificate.isPresent() != key.isPresent()) {
+      throw new UsageException("--tls-cert and --tls-key go together: "
+          + (certificate.isPresent() ? "--tls-key" : "--tls-cert") + " is missing");
+    }
+    return certificate.map(c -> new Tls(Path.of(c), Path.of(key.get())));
   }
 
   private static int integer(Map<String, String> values, String name, int min, int max) {

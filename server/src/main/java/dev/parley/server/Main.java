@@ -42,7 +42,7 @@ public final class Main {
       parley.close();
       stopped.countDown();
     }, "shutdown"));
-    log.info("Parley is ready: open http://localhost:{}/ in a browser", parley.port());
+    log.info("Parley is ready: open {}://localhost:{}/ in a browser", parley.secure() ? "https" : "http", parley.port());
     stopped.await();
   }
 }

@@ -19,11 +19,12 @@ import dev.parley.server.store.JdbcChatStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +55,8 @@ public final class Parley implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
 
   private Parley(Config config) {
+    // Read first: a bad certificate or key stops the start before anything is opened.
+    Optional<SslContext> tls = config.tls().map(TlsFiles::serverContext);
     String url = config.db().orElseGet(() -> {
       try {
         Files.createDirectories(config.dataDir());
@@ -87,16 +90,16 @@ public final class Parley implements AutoCloseable {
 
     WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(), chat::ready, metrics::scrape,
         storeExecutor);
-    ServerOptions options = ServerOptions.builder()
+    ServerOptions.Builder options = ServerOptions.builder()
         .host(config.host())
         .port(config.port())
-        .allowedOrigins(config.allowedOrigins().isEmpty() ? List.of("*") : config.allowedOrigins())
+        .allowedOrigins(config.allowedOrigins())
         .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))
-        .httpFallback(web::newHandler)
-        .build();
-    socketIo = SocketIoServer.create(options);
+        .httpFallback(web::newHandler);
+    tls.ifPresent(options::tls);
+    socketIo = SocketIoServer.create(options.build());
     server[0] = socketIo;
     RateLimiter limiter = new RateLimiter(config.limits());
     metrics.watch(limiter);
@@ -128,6 +131,11 @@ public final class Parley implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return socketIo.port();
+  }
+
+  /** Whether it serves HTTPS and WSS rather than plain HTTP and WS. */
+  public boolean secure() {
+    return socketIo.options().tls().isPresent();
   }
 
   /**

@@ -48,6 +48,19 @@ final class ChatClient implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A guest on /chat of the server at {@code base} ({@code http://…} or {@code https://…}), with
+   * {@code options} (transports, HTTP client…) to which the name is added; connecting.
+   */
+  static ChatClient chat(URI base, String name, IO.Options options) {
+    options.reconnection = false;
+    options.forceNew = true;
+    options.auth = Map.of("name", name);
+    ChatClient client = new ChatClient(IO.socket(base.resolve("/chat"), options));
+    client.socket.connect();
+    return client;
+  }
+
   /** A page of the tutorial: the default namespace, default transports. */
   static ChatClient tutorial(int port) {
     IO.Options options = IO.Options.builder().setReconnection(false).setForceNew(true).build();

@@ -66,8 +66,38 @@ class ConfigTest {
   void usageListsEveryOption() {
     String usage = Config.usage();
     for (String option : List.of("--port", "--host", "--data-dir", "--db", "--public-dir", "--log-level",
-        "--max-message-length", "--config", "--help")) {
+        "--max-message-length", "--config", "--help", "--tls-cert", "--tls-key", "--allowed-origins")) {
       assertThat(usage).contains(option);
     }
+    assertThat(usage).contains("the server's own only");
+  }
+
+  @Test
+  void withoutTlsOptionsTheServerSpeaksPlainHttpToItsOwnOriginOnly() {
+    Config config = Config.parse(new String[0], Map.of());
+    assertThat(config.tls()).isEmpty();
+    assertThat(config.allowedOrigins()).as("empty means the server's own origin").isEmpty();
+  }
+
+  @Test
+  void tlsCertificateAndKeyComeFromFlagsEnvironmentOrFile(@TempDir Path dir) throws IOException {
+    Config.Tls expected = new Config.Tls(Path.of("/etc/parley/cert.pem"), Path.of("/etc/parley/key.pem"));
+    Path file = dir.resolve("parley.properties");
+    Files.writeString(file, "tls-cert=/etc/parley/cert.pem\ntls-key=/etc/parley/key.pem\n");
+
+    assertThat(Config.parse(new String[] {"--tls-cert", "/etc/parley/cert.pem", "--tls-key=/etc/parley/key.pem"},
+        Map.of()).tls()).contains(expected);
+    assertThat(Config.parse(new String[0],
+        Map.of("PARLEY_TLS_CERT", "/etc/parley/cert.pem", "PARLEY_TLS_KEY", "/etc/parley/key.pem")).tls())
+        .contains(expected);
+    assertThat(Config.parse(new String[] {"--config", file.toString()}, Map.of()).tls()).contains(expected);
+  }
+
+  @Test
+  void tlsCertificateAndKeyGoTogether() {
+    assertThatThrownBy(() -> Config.parse(new String[] {"--tls-cert", "cert.pem"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--tls-key is missing");
+    assertThatThrownBy(() -> Config.parse(new String[0], Map.of("PARLEY_TLS_KEY", "key.pem")))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--tls-cert is missing");
   }
 }

@@ -102,7 +102,7 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String origin = headers.get(HttpHeaderNames.ORIGIN);
-    if (origin != null && !options.originAllowed(origin)) {
+    if (origin != null && !options.originAllowed(origin, headers.get(HttpHeaderNames.HOST), secure(ctx))) {
       HttpResponses.sendError(ctx, version, false, EngineError.FORBIDDEN, null, options);
       return;
     }
@@ -219,8 +219,7 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
 
   private void upgrade(ChannelHandlerContext ctx, HttpRequest request) {
     Channel channel = ctx.channel();
-    boolean secure = channel.pipeline().get(SslHandler.class) != null;
-    String url = (secure ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+    String url = (secure(ctx) ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + request.uri();
     WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null,
         server.webSocketDecoderConfig());
     WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
@@ -287,9 +286,13 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     Channel channel = ctx.channel();
     InetSocketAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a
         : new InetSocketAddress(0);
-    boolean secure = channel.pipeline().get(SslHandler.class) != null;
     return server.create(channel.eventLoop(), transport, PackedStringMap.copyOf(headers),
-        PackedStringMap.copyOf(params), address, secure, request.uri());
+        PackedStringMap.copyOf(params), address, secure(ctx), request.uri());
+  }
+
+  /** Whether this connection came in over TLS. */
+  private static boolean secure(ChannelHandlerContext ctx) {
+    return ctx.pipeline().get(SslHandler.class) != null;
   }
 
   /**

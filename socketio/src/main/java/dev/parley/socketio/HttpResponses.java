@@ -12,10 +12,14 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /** Writes the HTTP responses of the long-polling transport. */
 final class HttpResponses {
+  /** Browsers must take a body for the type it is sent as, never guess a script out of it. */
+  static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
+  static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
   private static final ByteBuf OK = Unpooled.unreleasableBuffer(
       Unpooled.directBuffer(2).writeBytes("ok".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
 
@@ -56,12 +60,17 @@ final class HttpResponses {
     headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
     headers.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
     cors(headers, origin, options);
     write(ctx, response, keepAlive);
   }
 
+  /**
+   * CORS headers for an origin of the allow-list. The server's own origin needs none, and any
+   * other was refused before a response was made.
+   */
   private static void cors(HttpHeaders headers, String origin, ServerOptions options) {
-    if (origin != null && options.originAllowed(origin)) {
+    if (origin != null && options.originListed(origin)) {
       headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
       headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
       headers.set(HttpHeaderNames.VARY, "Origin");

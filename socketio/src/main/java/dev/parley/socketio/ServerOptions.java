@@ -2,10 +2,12 @@ package dev.parley.socketio;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -23,8 +25,13 @@ import java.util.function.Supplier;
  * @param upgradeTimeout how long a polling→WebSocket upgrade may take
  * @param connectTimeout how long a client may stay without joining any namespace
  * @param maxPayload largest HTTP body or WebSocket message accepted, in bytes
- * @param allowedOrigins origins browsers may connect from; {@code "*"} allows any. Requests
- *     without an {@code Origin} header are always allowed: only browsers send one.
+ * @param allowedOrigins origins that browsers may connect from besides the server's own, which is
+ *     always allowed (same host and port as the request's {@code Host}, https under TLS and http
+ *     otherwise); empty by default, so that a page on another site cannot open a session with its
+ *     visitor's cookies. {@code "*"} allows any origin. Requests without an {@code Origin} header
+ *     are always allowed: only browsers send one.
+ * @param tls the server's certificate and key: HTTPS and WSS on {@code port} when present, plain
+ *     HTTP and WS when empty (the default)
  * @param recovery connection-state recovery settings
  * @param writeBufferLowWaterMark a socket becomes writable again below this many queued bytes
  * @param writeBufferHighWaterMark above this many queued bytes a socket drops volatile events
@@ -46,6 +53,7 @@ public record ServerOptions(
     Duration connectTimeout,
     int maxPayload,
     List<String> allowedOrigins,
+    Optional<SslContext> tls,
     RecoveryOptions recovery,
     int writeBufferLowWaterMark,
     int writeBufferHighWaterMark,
@@ -122,6 +130,10 @@ public record ServerOptions(
       throw new IllegalArgumentException("maxPayload must be positive: " + maxPayload);
     }
     allowedOrigins = List.copyOf(allowedOrigins);
+    Objects.requireNonNull(tls, "tls");
+    if (tls.isPresent() && tls.get().isClient()) {
+      throw new IllegalArgumentException("tls must be a server context, not a client one");
+    }
     Objects.requireNonNull(recovery, "recovery");
     if (writeBufferLowWaterMark <= 0 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
       throw new IllegalArgumentException("write buffer water marks must satisfy 0 < low <= high");
@@ -144,8 +156,19 @@ public record ServerOptions(
     }
   }
 
-  /** Whether browsers from {@code origin} may connect. */
-  public boolean originAllowed(String origin) {
+  /**
+   * Whether a browser showing a page from {@code origin} may connect to this server, reached as
+   * {@code host} (the request's {@code Host} header, null if it had none), over TLS if
+   * {@code secure}. The server's own origin always may: the same host and port, with https under
+   * TLS and http otherwise. A server behind a proxy that terminates TLS sees plain HTTP, so its
+   * public https origin must be listed.
+   */
+  boolean originAllowed(String origin, String host, boolean secure) {
+    return originListed(origin) || SameOrigin.matches(origin, host, secure);
+  }
+
+  /** Whether {@code origin} is allowed by the list itself: the ones that need CORS headers. */
+  boolean originListed(String origin) {
     return allowedOrigins.contains("*") || allowedOrigins.contains(origin);
   }
 
@@ -167,6 +190,7 @@ public record ServerOptions(
     b.connectTimeout = connectTimeout;
     b.maxPayload = maxPayload;
     b.allowedOrigins = allowedOrigins;
+    b.tls = tls;
     b.recovery = recovery;
     b.writeBufferLowWaterMark = writeBufferLowWaterMark;
     b.writeBufferHighWaterMark = writeBufferHighWaterMark;
@@ -189,7 +213,8 @@ public record ServerOptions(
     private Duration upgradeTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(45);
     private int maxPayload = 1_000_000;
-    private List<String> allowedOrigins = List.of("*");
+    private List<String> allowedOrigins = List.of();
+    private Optional<SslContext> tls = Optional.empty();
     private RecoveryOptions recovery = RecoveryOptions.disabled();
     private int writeBufferLowWaterMark = 128 * 1024;
     private int writeBufferHighWaterMark = 512 * 1024;
@@ -211,6 +236,8 @@ public record ServerOptions(
     public Builder connectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; return this; }
     public Builder maxPayload(int maxPayload) { this.maxPayload = maxPayload; return this; }
     public Builder allowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; return this; }
+    /** Serves HTTPS and WSS with {@code context}, a server context (see {@code SslContextBuilder.forServer}). */
+    public Builder tls(SslContext context) { this.tls = Optional.of(Objects.requireNonNull(context, "tls")); return this; }
     public Builder recovery(RecoveryOptions recovery) { this.recovery = recovery; return this; }
     public Builder writeBufferWaterMarks(int low, int high) {
       this.writeBufferLowWaterMark = low;
@@ -226,7 +253,7 @@ public record ServerOptions(
     /** Validates and returns the settings. */
     public ServerOptions build() {
       return new ServerOptions(host, port, path, transports, pingInterval, pingTimeout, upgradeTimeout,
-          connectTimeout, maxPayload, allowedOrigins, recovery, writeBufferLowWaterMark,
+          connectTimeout, maxPayload, allowedOrigins, tls, recovery, writeBufferLowWaterMark,
           writeBufferHighWaterMark, maxOutboundBytes, ioThreads, mapper, adapterFactory, httpFallback);
     }
   }

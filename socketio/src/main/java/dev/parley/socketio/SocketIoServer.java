@@ -143,8 +143,8 @@ public final class SocketIoServer implements AutoCloseable {
       close();
       throw new SocketIoException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
     }
-    log.info("Socket.IO server listening on {}:{}{} ({})", options.host(), port(), options.path(),
-        channelType.getSimpleName());
+    log.info("Socket.IO server listening on {}:{}{} ({}{})", options.host(), port(), options.path(),
+        channelType.getSimpleName(), options.tls().isPresent() ? ", TLS" : "");
     return this;
   }
 

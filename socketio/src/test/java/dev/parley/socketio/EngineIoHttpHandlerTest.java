@@ -44,6 +44,7 @@ class EngineIoHttpHandlerTest {
   private static void assertError(Response response, int status, int code, String message) throws Exception {
     assertThat(response.status()).isEqualTo(status);
     assertThat(header(response, HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
+    assertThat(header(response, "X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(response.json()).isEqualTo(EmbeddedEngine.MAPPER.readTree(
         "{\"code\":" + code + ",\"message\":\"" + message + "\"}"));
   }
@@ -56,6 +57,7 @@ class EngineIoHttpHandlerTest {
 
       assertThat(response.status()).isEqualTo(200);
       assertThat(header(response, HttpHeaderNames.CONTENT_TYPE)).isEqualTo("text/plain; charset=UTF-8");
+      assertThat(header(response, "X-Content-Type-Options")).isEqualTo("nosniff");
       assertThat(response.body()).startsWith("0");
       JsonNode open = EmbeddedEngine.MAPPER.readTree(response.body().substring(1));
       assertThat(open.get("sid").textValue()).matches("[A-Za-z0-9_-]{20}");
@@ -242,10 +244,69 @@ class EngineIoHttpHandlerTest {
 
     @Test
     void anyOriginEchoesTheOriginBecauseCredentialsAreAllowed() {
-      Response response = engine.get(engine.connect(), "EIO=4&transport=polling", "Origin", "https://anywhere.example");
+      EmbeddedEngine any = new EmbeddedEngine(b -> b.allowedOrigins(List.of("*")));
 
+      Response response = any.get(any.connect(), "EIO=4&transport=polling", "Origin", "https://anywhere.example");
+
+      assertThat(response.status()).isEqualTo(200);
       assertThat(header(response, ALLOW_ORIGIN)).isEqualTo("https://anywhere.example");
       assertThat(header(response, HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS)).isEqualTo("true");
+    }
+
+    @Test
+    void byDefaultThePagesOfTheServerItselfMayConnectWithoutCors() {
+      Response response = engine.get(engine.connect(), "EIO=4&transport=polling",
+          "Host", "chat.example:3000", "Origin", "http://chat.example:3000");
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(header(response, ALLOW_ORIGIN)).as("a same-origin request needs no CORS").isNull();
+    }
+
+    @Test
+    void byDefaultAPageOfAnotherSiteIsForbiddenOnEveryTransport() throws Exception {
+      String sid = engine.handshake();
+      String[] evil = {"Host", "chat.example:3000", "Origin", "http://evil.example"};
+
+      List<Response> responses = List.of(
+          engine.get(engine.connect(), "EIO=4&transport=polling", evil),
+          engine.get(engine.connect(), query(sid), evil),
+          engine.post(engine.connect(), query(sid), "4hello", evil),
+          engine.get(engine.connect(), "EIO=4&transport=websocket",
+              "Host", "chat.example:3000", "Origin", "http://evil.example",
+              "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
+              "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="));
+
+      for (Response response : responses) {
+        assertError(response, 403, 4, "Forbidden");
+      }
+      assertThat(engine.server.sessionCount()).isEqualTo(1);
+      assertThat(engine.events).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://chat.example:3000", "http://chat.example:3001", "http://chat.example",
+        "http://evil.chat.example:3000", "null", "http://chat.example:3000@evil.example"})
+    void theServersOwnOriginIsItsHostPortAndScheme(String origin) throws Exception {
+      Response response = engine.get(engine.connect(), "EIO=4&transport=polling",
+          "Host", "chat.example:3000", "Origin", origin);
+
+      assertError(response, 403, 4, "Forbidden");
+    }
+
+    @Test
+    void aBrowserRequestWithoutHostCannotBeSameOrigin() throws Exception {
+      Response response = engine.get(engine.connect(), "EIO=4&transport=polling", "Origin", "http://chat.example");
+
+      assertError(response, 403, 4, "Forbidden");
+    }
+
+    @Test
+    void listedOriginsComeOnTopOfTheServersOwn() {
+      Response own = restricted.get(restricted.connect(), "EIO=4&transport=polling",
+          "Host", "127.0.0.1:3000", "Origin", "http://127.0.0.1:3000");
+
+      assertThat(own.status()).isEqualTo(200);
+      assertThat(header(own, ALLOW_ORIGIN)).isNull();
     }
 
     @Test

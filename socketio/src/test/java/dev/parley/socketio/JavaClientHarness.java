@@ -78,9 +78,10 @@ final class JavaClientHarness implements AutoCloseable {
     return server;
   }
 
-  /** The URL of namespace {@code nsp} on this server. */
+  /** The URL of namespace {@code nsp} on this server (https when it serves TLS). */
   URI url(String nsp) {
-    return URI.create("http://127.0.0.1:" + server.port() + nsp);
+    String scheme = server.options().tls().isPresent() ? "https" : "http";
+    return URI.create(scheme + "://127.0.0.1:" + server.port() + nsp);
   }
 
   /** Client options for {@code transport}: a connection of its own, no automatic reconnection. */

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Serves the HTTP requests that are not Socket.IO: health, readiness and metrics, the official
  * Socket.IO client bundle at {@code /socket.io/socket.io.js}, the user's {@code --public-dir},
  * then the built-in web app. Blocking work (files on disk, the database, scraping metrics) runs
- * on {@code worker}, never on the event loop.
+ * on {@code worker}, never on the event loop. The headers of every response (nosniff, HSTS) are
+ * added by {@link SecurityHeaders}; the ones that depend on what is served, here.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
@@ -45,6 +48,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
       + "img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; "
       + "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+  /** The built-in app's files: no inline script, never in a frame, no referrer leaving for other sites. */
+  private static final HttpHeaders APP_POLICY = new DefaultHttpHeaders()
+      .add(HttpHeaderNames.CONTENT_SECURITY_POLICY, APP_CSP)
+      .add(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
+      .add("Referrer-Policy", "no-referrer");
 
   private final Routes routes;
   private final PublicDirectory publicDirectory;
@@ -86,7 +95,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (path.startsWith("/socket.io/")) {
       Optional<Asset> client = routes.client().get(path.substring("/socket.io".length()));
       if (client.isPresent()) {
-        asset(ctx, version, keepAlive, head, gzip, client.get(), null);
+        asset(ctx, version, keepAlive, head, gzip, client.get(), EmptyHttpHeaders.INSTANCE);
         return;
       }
     }
@@ -100,7 +109,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
           own = Optional.empty();
         }
         if (own.isPresent()) {
-          asset(ctx, version, keepAlive, head, gzip, own.get(), routes.publicDirPolicy().orElse(null));
+          asset(ctx, version, keepAlive, head, gzip, own.get(), publicDirPolicy());
         } else {
           serveApp(ctx, version, keepAlive, head, gzip, path);
         }
@@ -118,10 +127,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       asset = routes.app().get("/index.html");
     }
     if (asset.isPresent()) {
-      asset(ctx, version, keepAlive, head, gzip, asset.get(), APP_CSP);
+      asset(ctx, version, keepAlive, head, gzip, asset.get(), APP_POLICY);
     } else {
       text(ctx, version, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found");
     }
+  }
+
+  /** The user's own files get the policy the user set, if any, and nothing more. */
+  private HttpHeaders publicDirPolicy() {
+    return routes.publicDirPolicy()
+        .<HttpHeaders>map(csp -> new DefaultHttpHeaders().add(HttpHeaderNames.CONTENT_SECURITY_POLICY, csp))
+        .orElse(EmptyHttpHeaders.INSTANCE);
   }
 
   private void offload(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Runnable work) {
@@ -162,7 +178,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static void asset(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
-      Encoding accepted, Asset asset, String csp) {
+      Encoding accepted, Asset asset, HttpHeaders policy) {
     String encoding = null;
     byte[] body = asset.bytes();
     if (accepted.brotli() && asset.brotli() != null) {
@@ -182,11 +198,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (encoding != null) {
       h.set(HttpHeaderNames.CONTENT_ENCODING, encoding);
     }
-    h.set("X-Content-Type-Options", "nosniff");
-    if (csp != null) {
-      h.set("Content-Security-Policy", csp);
-      h.set("Referrer-Policy", "no-referrer");
-    }
+    h.add(policy);
     send(ctx, response, keepAlive);
   }
 
@@ -195,7 +207,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    response.headers().set("X-Content-Type-Options", "nosniff");
     return response;
   }
 

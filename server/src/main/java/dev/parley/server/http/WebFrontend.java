@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Everything Parley serves over plain HTTP next to Socket.IO. {@link #newHandler()} makes the
+ * Everything Parley serves over HTTP(S) next to Socket.IO. {@link #newHandler()} makes the
  * handlers of one connection, for {@code ServerOptions.httpFallback}.
  */
 public final class WebFrontend {
@@ -52,7 +53,11 @@ public final class WebFrontend {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BODY), new HttpRouter(routes));
+        boolean tls = ch.pipeline().get(SslHandler.class) != null;
+        // Ahead of the aggregator, so that its own answers (413, 100 Continue) carry them too.
+        ch.pipeline().addLast(tls ? SecurityHeaders.TLS : SecurityHeaders.PLAIN);
+        ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BODY));
+        ch.pipeline().addLast(new HttpRouter(routes));
       }
     };
   }
