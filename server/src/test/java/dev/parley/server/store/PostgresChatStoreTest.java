@@ -123,7 +123,8 @@ class PostgresChatStoreTest extends ChatStoreContract {
           tables.add(rows.getString(1));
         }
       }
-      assertThat(tables).containsExactly("flyway_schema_history", "memberships", "messages", "rooms", "users");
+      assertThat(tables).containsExactly("flyway_schema_history", "memberships", "messages", "personal_tokens",
+          "refresh_tokens", "rooms", "users", "web_sessions");
     }
   }
 
