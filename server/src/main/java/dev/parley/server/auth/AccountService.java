@@ -1,6 +1,5 @@
 package dev.parley.server.auth;
 
-import dev.parley.server.chat.Names;
 import dev.parley.server.chat.StoreException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -8,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,19 +37,15 @@ public final class AccountService {
   public static final Duration SESSION_LIFETIME = Duration.ofDays(30);
   public static final int MIN_PASSWORD_LENGTH = 8;
   public static final int MAX_PASSWORD_LENGTH = 256;
-  static final int MAX_DISPLAY_NAME = 64;
-  static final int MAX_EMAIL = 254;
   static final int MAX_TOKEN_NAME = 64;
   static final int MAX_PERSONAL_TOKENS = 50;
   static final Duration MAX_PERSONAL_TOKEN_LIFETIME = Duration.ofDays(366);
-  static final int MAX_USER_AGENT = 256;
   /** Last-seen times are written at most this often, so that reads stay reads. */
   static final Duration TOUCH_INTERVAL = Duration.ofMinutes(5);
   static final String PERSONAL_TOKEN_PREFIX = "parley_pat_";
   static final String REFRESH_TOKEN_PREFIX = "parley_rt_";
   /** A token's random part: 32 bytes, base64url. */
   private static final Pattern RANDOM_PART = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -98,10 +92,10 @@ public final class AccountService {
     Optional<String> display = displayName.map(String::strip).filter(s -> !s.isEmpty());
     Optional<String> address = email.map(String::strip).filter(s -> !s.isEmpty());
     try {
-      checkName(name);
-      checkPassword(password, name);
-      display.ifPresent(AccountService::checkDisplayName);
-      address.ifPresent(AccountService::checkEmail);
+      AccountRules.checkName(name);
+      AccountRules.checkPassword(password, name);
+      display.ifPresent(AccountRules::checkDisplayName);
+      address.ifPresent(AccountRules::checkEmail);
     } catch (AuthException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -130,7 +124,7 @@ public final class AccountService {
       return CompletableFuture.failedFuture(AuthException.invalid("give a username and a password"));
     }
     String name = username.strip();
-    if (!Names.validUser(name) || password.length() > MAX_PASSWORD_LENGTH * 2) {
+    if (!AccountRules.validName(name) || password.length() > MAX_PASSWORD_LENGTH * 2) {
       // No account has such a name or so long a password: no need to spend a hash to say so.
       return CompletableFuture.failedFuture(AuthException.wrongCredentials());
     }
@@ -144,7 +138,7 @@ public final class AccountService {
       Instant now = now();
       String token = Secrets.random(32);
       WebSession session = new WebSession(Secrets.sha256(token), account.get().id(), now,
-          now.plus(SESSION_LIFETIME), now, Optional.empty(), shorten(userAgent));
+          now.plus(SESSION_LIFETIME), now, Optional.empty(), AccountRules.shortenUserAgent(userAgent));
       store.createSession(session);
       return new SignedIn(account.get(), session, token);
     });
@@ -179,7 +173,7 @@ public final class AccountService {
       return CompletableFuture.failedFuture(AuthException.invalid("give the current password"));
     }
     try {
-      checkPassword(newPassword, principal.name());
+      AccountRules.checkPassword(newPassword, principal.name());
     } catch (AuthException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -288,7 +282,7 @@ public final class AccountService {
           "a personal access token cannot make tokens; sign in"));
     }
     String clean = name == null ? "" : name.strip();
-    if (clean.isEmpty() || clean.length() > MAX_TOKEN_NAME || hasControl(clean)) {
+    if (clean.isEmpty() || clean.length() > MAX_TOKEN_NAME || AccountRules.hasControl(clean)) {
       return CompletableFuture.failedFuture(AuthException.invalid(
           "a token name is 1-" + MAX_TOKEN_NAME + " characters, without control characters"));
     }
@@ -444,55 +438,6 @@ public final class AccountService {
   private void announce(AccountStore.Revoked revoked) {
     revoked.sessionIds().forEach(events::sessionRevoked);
     revoked.personalTokenIds().forEach(id -> events.personalTokenRevoked(Long.toString(id)));
-  }
-
-  // ---- rules -----------------------------------------------------------------------------------
-
-  private static void checkName(String name) {
-    if (!Names.validUser(name)) {
-      throw AuthException.invalid(
-          "a username is 1-32 letters, digits, spaces, '_', '.' or '-', not starting or ending with a space");
-    }
-  }
-
-  /** 8-256 characters, and not the username in any case. */
-  static void checkPassword(String password, String username) {
-    if (password == null) {
-      throw AuthException.invalid("give a password");
-    }
-    int length = password.codePointCount(0, password.length());
-    if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
-      throw AuthException.invalid("a password is " + MIN_PASSWORD_LENGTH + "-" + MAX_PASSWORD_LENGTH + " characters");
-    }
-    if (username != null && Passwords.normalize(password).strip().toLowerCase(Locale.ROOT)
-        .equals(username.strip().toLowerCase(Locale.ROOT))) {
-      throw AuthException.invalid("the password must not be the username");
-    }
-  }
-
-  private static void checkDisplayName(String displayName) {
-    if (displayName.length() > MAX_DISPLAY_NAME || hasControl(displayName)) {
-      throw AuthException.invalid("a display name is 1-" + MAX_DISPLAY_NAME + " characters, without control characters");
-    }
-  }
-
-  private static void checkEmail(String email) {
-    if (email.length() > MAX_EMAIL || hasControl(email) || !EMAIL.matcher(email).matches()) {
-      throw AuthException.invalid("the email address is not valid");
-    }
-  }
-
-  private static boolean hasControl(String s) {
-    return s.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL);
-  }
-
-  private static String shorten(String userAgent) {
-    if (userAgent == null) {
-      return "";
-    }
-    String clean = userAgent.codePoints().filter(c -> Character.getType(c) != Character.CONTROL)
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    return clean.length() <= MAX_USER_AGENT ? clean : clean.substring(0, MAX_USER_AGENT);
   }
 
   private Instant now() {
