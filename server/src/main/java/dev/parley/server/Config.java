@@ -30,6 +30,8 @@ import java.util.Properties;
  * @param maxMessageLength the longest message text, in characters
  * @param writeQueue how many messages may wait to be stored before sends are refused
  * @param recoveryWindow how long a dropped connection can be recovered
+ * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
+ *     on when clients reach the server over TLS, directly or through a proxy
  */
 public record Config(
     String host,
@@ -42,7 +44,8 @@ public record Config(
     String logLevel,
     int maxMessageLength,
     int writeQueue,
-    Duration recoveryWindow) {
+    Duration recoveryWindow,
+    boolean secureCookies) {
 
   /** A command line that could not be understood. */
   public static final class UsageException extends RuntimeException {
@@ -67,6 +70,8 @@ public record Config(
       new Option("max-message-length", "4000", "longest message text, in characters"),
       new Option("write-queue", "20000", "messages that may wait to be stored before sends are refused"),
       new Option("recovery-window", "120", "seconds during which a dropped connection is recovered"),
+      new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
+          + "clients reach the server over TLS, directly or through a proxy"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -142,7 +147,8 @@ public record Config(
         level(values.get("log-level")),
         integer(values, "max-message-length", 1, 1_000_000),
         integer(values, "write-queue", 1, 10_000_000),
-        Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)));
+        Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)),
+        bool(values, "secure-cookies"));
   }
 
   private static Optional<Option> find(String name) {
@@ -164,6 +170,14 @@ public record Config(
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be a number: " + raw);
     }
+  }
+
+  private static boolean bool(Map<String, String> values, String name) {
+    String v = values.get(name).strip().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new UsageException("--" + name + " must be true or false: " + values.get(name));
+    }
+    return v.equals("true");
   }
 
   private static String level(String raw) {
