@@ -34,6 +34,8 @@ import java.util.Properties;
  * @param writeQueue how many messages may wait to be stored before sends are refused
  * @param recoveryWindow how long a dropped connection can be recovered
  * @param limits rate limits against floods
+ * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
+ *     on when clients reach the server over TLS, directly or through a proxy
  */
 public record Config(
     String host,
@@ -48,7 +50,8 @@ public record Config(
     int maxMessageLength,
     int writeQueue,
     Duration recoveryWindow,
-    RateLimiter.Limits limits) {
+    RateLimiter.Limits limits,
+    boolean secureCookies) {
 
   /**
    * The PEM files of the server's certificate and key, given as {@code --tls-cert} and
@@ -88,6 +91,8 @@ public record Config(
       new Option("rate-message-burst", "20", "messages a user may send at once after a quiet while"),
       new Option("rate-requests", "50", "other requests a user may make per second (bursts of twice as many)"),
       new Option("rate-connections", "300", "new connections per client address per minute"),
+      new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
+          + "clients reach the server over TLS, directly or through a proxy"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -167,7 +172,8 @@ public record Config(
         Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)),
         new RateLimiter.Limits(integer(values, "rate-messages", 1, 1_000_000),
             integer(values, "rate-message-burst", 1, 1_000_000), integer(values, "rate-requests", 1, 1_000_000),
-            integer(values, "rate-connections", 1, 1_000_000)));
+            integer(values, "rate-connections", 1, 1_000_000)),
+        bool(values, "secure-cookies"));
   }
 
   private static Optional<Option> find(String name) {
@@ -199,6 +205,14 @@ public record Config(
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be a number: " + raw);
     }
+  }
+
+  private static boolean bool(Map<String, String> values, String name) {
+    String v = values.get(name).strip().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new UsageException("--" + name + " must be true or false: " + values.get(name));
+    }
+    return v.equals("true");
   }
 
   private static String level(String raw) {

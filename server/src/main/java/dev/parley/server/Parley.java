@@ -1,5 +1,10 @@
 package dev.parley.server;
 
+import dev.parley.server.auth.AccountService;
+import dev.parley.server.auth.AuthEvents;
+import dev.parley.server.auth.Passwords;
+import dev.parley.server.auth.SigningKeyFile;
+import dev.parley.server.auth.TokenService;
 import dev.parley.server.chat.ChatEvents;
 import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.ChatStore;
@@ -12,9 +17,12 @@ import dev.parley.server.gateway.ChatGateway;
 import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.gateway.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
+import dev.parley.server.http.ApiHandler;
+import dev.parley.server.http.AuthApi;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
+import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
@@ -47,6 +55,8 @@ public final class Parley implements AutoCloseable {
 
   private final Database database;
   private final ThreadPoolExecutor storeExecutor;
+  private final ThreadPoolExecutor hashExecutor;
+  private final AccountService accounts;
   private final MessageWriter writer;
   private final SocketIoServer socketIo;
   private final Metrics metrics;
@@ -66,9 +76,22 @@ public final class Parley implements AutoCloseable {
       return "jdbc:sqlite:" + config.dataDir().resolve("parley.db");
     });
     database = Database.open(url);
-    ChatStore store = new JdbcChatStore(database, new IdGenerator(NODE_ID));
+    // One generator for both stores: both make users, and ids must not collide.
+    IdGenerator ids = new IdGenerator(NODE_ID);
+    ChatStore store = new JdbcChatStore(database, ids);
     storeExecutor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
         daemonThreads("store"), new ThreadPoolExecutor.AbortPolicy());
+    // Password hashing: 19 MiB and tens of milliseconds each, so few at a time, and a short queue
+    // beyond which sign-ins are refused as overloaded rather than piling up.
+    hashExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(200),
+        daemonThreads("password"), new ThreadPoolExecutor.AbortPolicy());
+    TokenService tokens = new TokenService(SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir())),
+        Clock.systemUTC());
+    // The Socket.IO gateway is to close the connections of revoked sessions and users here.
+    AuthEvents authEvents = new AuthEvents() {};
+    accounts = new AccountService(new JdbcAccountStore(database, ids), tokens, new Passwords(), storeExecutor,
+        hashExecutor, authEvents, Clock.systemUTC());
+    AuthApi api = new AuthApi(accounts, config.secureCookies() || config.tls().isPresent());
 
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
@@ -97,7 +120,7 @@ public final class Parley implements AutoCloseable {
         .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))
-        .httpFallback(web::newHandler);
+        .httpFallback(() -> ApiHandler.before(api, web.newHandler()));
     tls.ifPresent(options::tls);
     socketIo = SocketIoServer.create(options.build());
     server[0] = socketIo;
@@ -128,6 +151,11 @@ public final class Parley implements AutoCloseable {
     return parley;
   }
 
+  /** Accounts and authentication, e.g. for a Socket.IO handshake. */
+  public AccountService accounts() {
+    return accounts;
+  }
+
   /** The port it listens on. */
   public int port() {
     return socketIo.port();
@@ -151,8 +179,10 @@ public final class Parley implements AutoCloseable {
     }
     socketIo.close();
     housekeeping.shutdownNow();
+    hashExecutor.shutdown();
     storeExecutor.shutdown();
     try {
+      hashExecutor.awaitTermination(5, TimeUnit.SECONDS);
       storeExecutor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

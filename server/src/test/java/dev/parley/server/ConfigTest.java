@@ -100,4 +100,13 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.parse(new String[0], Map.of("PARLEY_TLS_KEY", "key.pem")))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("--tls-cert is missing");
   }
+
+  @Test
+  void theSessionCookieIsSecureOnlyWhenAsked() {
+    assertThat(Config.parse(new String[0], Map.of()).secureCookies()).isFalse();
+    assertThat(Config.parse(new String[] {"--secure-cookies", "true"}, Map.of()).secureCookies()).isTrue();
+    assertThat(Config.parse(new String[0], Map.of("PARLEY_SECURE_COOKIES", "TRUE")).secureCookies()).isTrue();
+    assertThatThrownBy(() -> Config.parse(new String[] {"--secure-cookies", "yes"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--secure-cookies");
+  }
 }

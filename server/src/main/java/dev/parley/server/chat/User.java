@@ -13,6 +13,8 @@ public record User(long id, String name, Kind kind) {
     /** Chose a name, kept across visits by a guest key. */
     GUEST,
     /** Chose a name on the tutorial namespace, with no key. */
-    TUTORIAL
+    TUTORIAL,
+    /** Registered with a password (see the auth package). */
+    ACCOUNT
   }
 }

@@ -123,8 +123,8 @@ class PostgresChatStoreTest extends ChatStoreContract {
           tables.add(rows.getString(1));
         }
       }
-      assertThat(tables).containsExactly("flyway_schema_history", "memberships", "messages", "rooms", "socket_sessions",
-          "users");
+      assertThat(tables).containsExactly("flyway_schema_history", "memberships", "messages", "personal_tokens",
+          "refresh_tokens", "rooms", "socket_sessions", "users", "web_sessions");
     }
   }
 
