@@ -34,6 +34,7 @@ import java.util.Properties;
  * @param writeQueue how many messages may wait to be stored before sends are refused
  * @param recoveryWindow how long a dropped connection can be recovered
  * @param limits rate limits against floods
+ * @param guests whether people may chat without an account, under a guest name
  * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
  *     on when clients reach the server over TLS, directly or through a proxy
  */
@@ -51,6 +52,7 @@ public record Config(
     int writeQueue,
     Duration recoveryWindow,
     RateLimiter.Limits limits,
+    boolean guests,
     boolean secureCookies) {
 
   /**
@@ -91,6 +93,8 @@ public record Config(
       new Option("rate-message-burst", "20", "messages a user may send at once after a quiet while"),
       new Option("rate-requests", "50", "other requests a user may make per second (bursts of twice as many)"),
       new Option("rate-connections", "300", "new connections per client address per minute"),
+      new Option("guests", "true", "true to let people chat without an account, under a guest name (names of "
+          + "accounts stay theirs); false to require signing in"),
       new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
           + "clients reach the server over TLS, directly or through a proxy"),
       new Option("config", "", "a properties file with any of these options"));
@@ -173,6 +177,7 @@ public record Config(
         new RateLimiter.Limits(integer(values, "rate-messages", 1, 1_000_000),
             integer(values, "rate-message-burst", 1, 1_000_000), integer(values, "rate-requests", 1, 1_000_000),
             integer(values, "rate-connections", 1, 1_000_000)),
+        bool(values, "guests"),
         bool(values, "secure-cookies"));
   }
 

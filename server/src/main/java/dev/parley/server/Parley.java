@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.AuthEvents;
+import dev.parley.server.auth.Principal;
 import dev.parley.server.auth.Passwords;
 import dev.parley.server.auth.SigningKeyFile;
 import dev.parley.server.auth.TokenService;
@@ -14,6 +15,7 @@ import dev.parley.server.chat.MessageWriter;
 import dev.parley.server.chat.Room;
 import dev.parley.server.chat.User;
 import dev.parley.server.gateway.ChatGateway;
+import dev.parley.server.gateway.Authenticator;
 import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.gateway.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
@@ -33,6 +35,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,8 +90,29 @@ public final class Parley implements AutoCloseable {
         daemonThreads("password"), new ThreadPoolExecutor.AbortPolicy());
     TokenService tokens = new TokenService(SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir())),
         Clock.systemUTC());
-    // The Socket.IO gateway is to close the connections of revoked sessions and users here.
-    AuthEvents authEvents = new AuthEvents() {};
+    // Revoked credentials close their Socket.IO connections; the gateway comes later.
+    AuthEvents authEvents = new AuthEvents() {
+      @Override
+      public void sessionRevoked(String sessionId) {
+        if (Parley.this.gateway != null) {
+          Parley.this.gateway.sessionRevoked(sessionId);
+        }
+      }
+
+      @Override
+      public void personalTokenRevoked(String tokenId) {
+        if (Parley.this.gateway != null) {
+          Parley.this.gateway.personalTokenRevoked(tokenId);
+        }
+      }
+
+      @Override
+      public void userRevoked(long userId) {
+        if (Parley.this.gateway != null) {
+          Parley.this.gateway.userRevoked(userId);
+        }
+      }
+    };
     accounts = new AccountService(new JdbcAccountStore(database, ids), tokens, new Passwords(), storeExecutor,
         hashExecutor, authEvents, Clock.systemUTC());
     AuthApi api = new AuthApi(accounts, config.secureCookies() || config.tls().isPresent());
@@ -127,7 +151,24 @@ public final class Parley implements AutoCloseable {
     RateLimiter limiter = new RateLimiter(config.limits());
     metrics.watch(limiter);
     housekeeping.scheduleWithFixedDelay(limiter::sweep, 1, 1, TimeUnit.MINUTES);
-    gateway = new ChatGateway(socketIo, chat, limiter);
+    AccountService accountService = accounts;
+    Authenticator authenticator = new Authenticator() {
+      @Override
+      public CompletableFuture<Optional<Principal>> authenticate(String cookie, String bearer) {
+        return accountService.authenticate(cookie, bearer);
+      }
+
+      @Override
+      public CompletableFuture<Optional<Principal>> revalidate(Principal principal) {
+        return accountService.revalidate(principal);
+      }
+
+      @Override
+      public boolean hasSessionCookie(String cookie) {
+        return AccountService.sessionCookie(cookie).isPresent();
+      }
+    };
+    gateway = new ChatGateway(socketIo, chat, limiter, authenticator, config.guests());
     events.gateway = gateway;
     new TutorialGateway(socketIo, chat, gateway, limiter);
     if (!web.hasApp()) {

@@ -7,6 +7,7 @@ CREATE TABLE socket_sessions (
   sid             TEXT    NOT NULL,                   -- the socket id it gets back
   user_id         INTEGER NOT NULL REFERENCES users (id),
   node_id         INTEGER NOT NULL,                   -- the node that held the connection
+  credential      TEXT,                               -- an account's: 's:<web session id>' or 't:<token id>'; checked again on recovery
   connected_at    INTEGER NOT NULL,
   disconnected_at INTEGER                             -- NULL while connected
 ) STRICT;

@@ -19,7 +19,7 @@ import org.json.JSONObject;
  */
 final class ChatClient implements AutoCloseable {
   private static final String[] EVENTS = {"session", "message", "typing", "presence", "member", "room", "unread",
-      "loadMessages", "join", "userList", "shutdown", "rate_limited"};
+      "loadMessages", "join", "userList", "shutdown", "rate_limited", "signed_out"};
 
   final Socket socket;
   private final Map<String, BlockingQueue<Object>> events = new ConcurrentHashMap<>();
@@ -32,6 +32,8 @@ final class ChatClient implements AutoCloseable {
       socket.on(event, args -> queue.add(args.length == 0 ? "" : args[0]));
     }
     socket.on(Socket.EVENT_CONNECT_ERROR, args -> connectErrors.add(args[0]));
+    BlockingQueue<Object> disconnects = queue(Socket.EVENT_DISCONNECT);
+    socket.on(Socket.EVENT_DISCONNECT, args -> disconnects.add(args.length == 0 ? "" : args[0]));
   }
 
   /** A guest on /chat, connected over WebSocket. */
@@ -57,6 +59,21 @@ final class ChatClient implements AutoCloseable {
     options.forceNew = true;
     options.auth = Map.of("name", name);
     ChatClient client = new ChatClient(IO.socket(base.resolve("/chat"), options));
+    client.socket.connect();
+    return client;
+  }
+
+  /**
+   * A client of /chat over WebSocket that signs in with {@code auth} (a token, or a guest name)
+   * and sends {@code cookie} (when not null) as its handshake's Cookie header.
+   */
+  static ChatClient signedIn(int port, Map<String, String> auth, String cookie) {
+    io.socket.client.SocketOptionBuilder builder = IO.Options.builder().setTransports(new String[] {"websocket"})
+        .setReconnection(false).setForceNew(true).setAuth(auth);
+    if (cookie != null) {
+      builder.setExtraHeaders(Map.of("Cookie", java.util.List.of(cookie)));
+    }
+    ChatClient client = new ChatClient(IO.socket(URI.create("http://127.0.0.1:" + port + "/chat"), builder.build()));
     client.socket.connect();
     return client;
   }

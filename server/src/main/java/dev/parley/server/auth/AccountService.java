@@ -355,6 +355,28 @@ public final class AccountService {
         .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty()));
   }
 
+  /**
+   * The credential of {@code principal} read again: the same principal with the account's
+   * current name and role while the credential is valid, empty once it was revoked, expired or
+   * its account deactivated. For connections that outlive the check made when they opened (a
+   * recovered Socket.IO session). Fails only when the store cannot answer.
+   */
+  public CompletableFuture<Optional<Principal>> revalidate(Principal principal) {
+    return on(storeExecutor, () -> {
+      Instant now = now();
+      if (principal.via() == Principal.Via.PERSONAL_TOKEN) {
+        return store.account(principal.userId()).filter(Account::active).flatMap(account ->
+            store.personalTokens(account.id()).stream()
+                .filter(t -> Long.toString(t.id()).equals(principal.credentialId()) && t.activeAt(now))
+                .findFirst()
+                .map(t -> principal(account, Principal.Via.PERSONAL_TOKEN, principal.credentialId())));
+      }
+      return store.session(principal.credentialId())
+          .filter(s -> s.session().activeAt(now) && s.account().active() && s.account().id() == principal.userId())
+          .map(s -> principal(s.account(), principal.via(), s.session().id()));
+    });
+  }
+
   /** The value of the {@code parley_session} cookie in a {@code Cookie} header, if it has one. */
   public static Optional<String> sessionCookie(String cookieHeader) {
     if (cookieHeader == null) {

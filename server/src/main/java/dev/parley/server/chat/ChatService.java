@@ -97,6 +97,17 @@ public final class ChatService {
     });
   }
 
+  /** The user of a signed-in account, put in {@code general} on first use. */
+  public CompletableFuture<User> account(long userId) {
+    return async(() -> {
+      User user = store.user(userId)
+          .filter(u -> u.kind() == User.Kind.ACCOUNT)
+          .orElseThrow(() -> ChatException.notFound("no such account"));
+      ensureGeneral(user);
+      return user;
+    });
+  }
+
   /**
    * The user behind a tutorial-namespace name (no key, as the tutorial has none). A name held by
    * a keyed guest is not given away: the tutorial user gets the first free "name (n)".

@@ -9,11 +9,13 @@ import java.util.Optional;
  * @param sid the socket id
  * @param userId whose socket it is
  * @param nodeId the node that held its connection
+ * @param credential for an account's socket, the credential it signed in with ({@code s:<web
+ *     session id>} or {@code t:<personal token id>}), to be checked again when it is recovered
  * @param connectedAt when it connected, milliseconds since the Unix epoch
  * @param disconnectedAt when its connection dropped; empty while connected
  */
-public record SocketSession(String pid, String sid, long userId, int nodeId, long connectedAt,
-    Optional<Long> disconnectedAt) {
+public record SocketSession(String pid, String sid, long userId, int nodeId, Optional<String> credential,
+    long connectedAt, Optional<Long> disconnectedAt) {
 
   /** A change to the kept sessions. */
   public sealed interface Change {}

@@ -1,6 +1,7 @@
 package dev.parley.server.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.auth.Principal;
 import dev.parley.server.chat.ChatEvents;
 import dev.parley.server.chat.ChatException;
 import dev.parley.server.chat.ChatService;
@@ -12,6 +13,7 @@ import dev.parley.socketio.Ack;
 import dev.parley.socketio.Args;
 import dev.parley.socketio.ConnectError;
 import dev.parley.socketio.EventHandler;
+import dev.parley.socketio.Middleware;
 import dev.parley.socketio.Namespace;
 import dev.parley.socketio.Socket;
 import dev.parley.socketio.SocketIoServer;
@@ -38,18 +40,30 @@ public final class ChatGateway implements ChatEvents {
   /** The namespace it serves. */
   public static final String NAMESPACE = "/chat";
   static final String USER = "user";
+  static final String PRINCIPAL = "principal";
+  private static final String UNAUTHORIZED = "unauthorized";
   private static final long TYPING_INTERVAL_MS = 1000;
 
   private final ChatService chat;
   private final RateLimiter limiter;
+  private final Authenticator authenticator;
+  private final boolean guests;
   private final Namespace namespace;
   /** Open connections per user, over all tabs. */
   private final Map<Long, Integer> online = new ConcurrentHashMap<>();
   private final List<BiConsumer<Room, Message>> messageListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public ChatGateway(SocketIoServer server, ChatService chat, RateLimiter limiter) {
+  /**
+   * The gateway of {@code server}'s {@code /chat}.
+   *
+   * @param guests whether connections without an account may chat under a guest name
+   */
+  public ChatGateway(SocketIoServer server, ChatService chat, RateLimiter limiter, Authenticator authenticator,
+      boolean guests) {
     this.chat = chat;
     this.limiter = limiter;
+    this.authenticator = authenticator;
+    this.guests = guests;
     this.namespace = server.namespace(NAMESPACE);
     namespace.use(this::signIn);
     namespace.onConnection(this::onConnection);
@@ -74,10 +88,62 @@ public final class ChatGateway implements ChatEvents {
 
   // ---- connecting --------------------------------------------------------------------------------
 
-  private void signIn(Socket socket, dev.parley.socketio.Middleware.Next next) {
+  /**
+   * The {@code /chat} middleware: a connection signs in with an account (the session cookie of
+   * the handshake, or {@code auth.token}: an access token or a personal access token) or, when
+   * guests are allowed, as a guest ({@code auth.name} and, to be the same guest again,
+   * {@code auth.guestKey}). A token that does not prove an account is refused as
+   * {@code unauthorized}; so is everything else when guests are not allowed.
+   */
+  private void signIn(Socket socket, Middleware.Next next) {
     Optional<Duration> wait = limiter.connection(socket.handshake().address());
     if (wait.isPresent()) {
       next.refuse(new ConnectError("rate_limited", Map.of("retryAfterMs", wait.get().toMillis() + 1)));
+      return;
+    }
+    JsonNode auth = socket.handshake().auth();
+    JsonNode token = auth.get("token");
+    if (token != null && !token.isTextual()) {
+      next.refuse(ConnectError.of(UNAUTHORIZED));
+      return;
+    }
+    String bearer = token == null ? null : token.textValue();
+    String cookie = socket.handshake().header("cookie").orElse(null);
+    if (bearer == null && !authenticator.hasSessionCookie(cookie)) {
+      signInAsGuest(socket, next);
+      return;
+    }
+    authenticator.authenticate(cookie, bearer).whenComplete((principal, error) -> {
+      if (error != null) {
+        next.refuse(new ConnectError("unavailable", Map.of("retry", true)));
+      } else if (principal.isPresent()) {
+        signInAccount(socket, next, principal.get());
+      } else if (bearer != null) {
+        next.refuse(ConnectError.of(UNAUTHORIZED));
+      } else {
+        // A stale cookie: the browser may still chat as a guest where guests are welcome.
+        signInAsGuest(socket, next);
+      }
+    });
+  }
+
+  private void signInAccount(Socket socket, Middleware.Next next, Principal principal) {
+    chat.account(principal.userId()).whenComplete((user, error) -> {
+      if (error != null) {
+        Throwable cause = ChatService.unwrap(error);
+        next.refuse(cause instanceof ChatException ? ConnectError.of(UNAUTHORIZED)
+            : new ConnectError("unavailable", Map.of("retry", true)));
+        return;
+      }
+      socket.data().put(USER, user);
+      socket.data().put(PRINCIPAL, principal);
+      next.proceed();
+    });
+  }
+
+  private void signInAsGuest(Socket socket, Middleware.Next next) {
+    if (!guests) {
+      next.refuse(ConnectError.of(UNAUTHORIZED));
       return;
     }
     JsonNode auth = socket.handshake().auth();
@@ -106,11 +172,61 @@ public final class ChatGateway implements ChatEvents {
     });
   }
 
+  /** The Socket.IO room of the connections a credential opened. */
+  static String credentialKey(Principal principal) {
+    return credentialKey(principal.via() == Principal.Via.PERSONAL_TOKEN, principal.credentialId());
+  }
+
+  private static String credentialKey(boolean personalToken, String credentialId) {
+    return (personalToken ? "t:" : "s:") + credentialId;
+  }
+
+  // ---- revocation --------------------------------------------------------------------------------
+
+  /** Closes the connections of a web session that ended (sign-out, password change, …). */
+  public void sessionRevoked(String sessionId) {
+    signOut(credentialKey(false, sessionId), "signed out");
+  }
+
+  /** Closes the connections of a revoked personal access token. */
+  public void personalTokenRevoked(String tokenId) {
+    signOut(credentialKey(true, tokenId), "token revoked");
+  }
+
+  /** Closes every connection of a deactivated account. */
+  public void userRevoked(long userId) {
+    signOut(userKey(userId), "account deactivated");
+  }
+
+  /**
+   * Tells the connections in {@code key} why, then disconnects them from the namespace (not a
+   * recoverable drop: clients do not reconnect by themselves, and their sessions are not kept).
+   */
+  private void signOut(String key, String reason) {
+    namespace.to(key).emit("signed_out", Map.of("reason", reason));
+    namespace.in(key).disconnectSockets(false);
+  }
+
   private void onConnection(Socket socket) {
     User user = (User) socket.data().get(USER);
     register(socket, user);
+    Principal principal = (Principal) socket.data().get(PRINCIPAL);
     if (socket.recovered()) {
-      resyncRooms(socket, user);
+      if (principal == null) {
+        resyncRooms(socket, user);
+        return;
+      }
+      // Recovery skips the middleware: the credential may have been revoked while it was away.
+      authenticator.revalidate(principal).whenComplete((still, error) -> {
+        if (error != null || still.isEmpty()) {
+          socket.emit("signed_out", Map.of("reason", error != null ? "cannot check the sign-in" : "signed out"));
+          socket.disconnect(false);
+          return;
+        }
+        socket.data().put(PRINCIPAL, still.get());
+        socket.join(credentialKey(still.get()));
+        resyncRooms(socket, user);
+      });
       return;
     }
     chat.memberships(user).whenComplete((memberships, error) -> {
@@ -120,6 +236,9 @@ public final class ChatGateway implements ChatEvents {
       }
       List<String> keys = new ArrayList<>();
       keys.add(userKey(user.id()));
+      if (principal != null) {
+        keys.add(credentialKey(principal));
+      }
       List<Dto.RoomDto> rooms = new ArrayList<>();
       for (Membership m : memberships) {
         keys.add(roomKey(m.room().id()));
@@ -128,7 +247,9 @@ public final class ChatGateway implements ChatEvents {
       socket.join(keys.toArray(String[]::new));
       Map<String, Object> session = new LinkedHashMap<>();
       session.put("user", Dto.user(user, true));
-      session.put("guestKey", socket.data().get("guestKey"));
+      if (socket.data().get("guestKey") != null) {
+        session.put("guestKey", socket.data().get("guestKey"));
+      }
       session.put("rooms", rooms);
       socket.emit("session", session);
       comeOnline(user);

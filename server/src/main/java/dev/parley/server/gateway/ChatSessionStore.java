@@ -2,6 +2,8 @@ package dev.parley.server.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.auth.Principal;
+import dev.parley.server.auth.Role;
 import dev.parley.server.chat.ChatStore;
 import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +124,10 @@ public final class ChatSessionStore implements SessionStore {
   @Override
   public void connected(String sid, String pid, Map<String, Object> data) {
     if (data.get(ChatGateway.USER) instanceof User user) {
-      save(new SocketSession.Opened(new SocketSession(pid, sid, user.id(), nodeId, clock.millis(), Optional.empty())));
+      Optional<String> credential = data.get(ChatGateway.PRINCIPAL) instanceof Principal p
+          ? Optional.of(ChatGateway.credentialKey(p)) : Optional.empty();
+      save(new SocketSession.Opened(new SocketSession(pid, sid, user.id(), nodeId, credential, clock.millis(),
+          Optional.empty())));
     }
   }
 
@@ -202,9 +208,21 @@ public final class ChatSessionStore implements SessionStore {
         missed.add(packet("message", Dto.message(m), from + "." + Long.toString(m.id(), 36)));
       }
     }
-    PersistedSession restored = new PersistedSession(session.sid(), pid, rooms,
-        Map.of(ChatGateway.USER, user.get()), Instant.ofEpochMilli(droppedAt));
+    Map<String, Object> data = new HashMap<>();
+    data.put(ChatGateway.USER, user.get());
+    session.credential().map(c -> principal(user.get(), c)).ifPresent(p -> data.put(ChatGateway.PRINCIPAL, p));
+    PersistedSession restored = new PersistedSession(session.sid(), pid, rooms, data, Instant.ofEpochMilli(droppedAt));
     return Optional.of(new RecoveredSession(restored, missed, from + "." + Long.toString(newest, 36)));
+  }
+
+  /**
+   * The principal a kept credential stands for. Its role is a placeholder: the gateway checks
+   * the credential again when the socket is recovered and takes the account's current role.
+   */
+  private static Principal principal(User user, String credential) {
+    boolean token = credential.startsWith("t:");
+    return new Principal(user.id(), user.name(), Role.USER,
+        token ? Principal.Via.PERSONAL_TOKEN : Principal.Via.SESSION, credential.substring(2));
   }
 
   @Override

@@ -80,9 +80,9 @@ public final class JdbcChatStore implements ChatStore {
   // ---- socket sessions
   private static final String DELETE_SOCKET = "DELETE FROM socket_sessions WHERE pid = ?";
   private static final String INSERT_SOCKET = "INSERT INTO socket_sessions"
-      + " (pid, sid, user_id, node_id, connected_at, disconnected_at) VALUES (?, ?, ?, ?, ?, NULL)";
+      + " (pid, sid, user_id, node_id, credential, connected_at, disconnected_at) VALUES (?, ?, ?, ?, ?, ?, NULL)";
   private static final String DROP_SOCKET = "UPDATE socket_sessions SET disconnected_at = ? WHERE pid = ?";
-  private static final String SOCKET_BY_PID = "SELECT pid, sid, user_id, node_id, connected_at, disconnected_at"
+  private static final String SOCKET_BY_PID = "SELECT pid, sid, user_id, node_id, credential, connected_at, disconnected_at"
       + " FROM socket_sessions WHERE pid = ?";
   private static final String DROP_NODE_SOCKETS = "UPDATE socket_sessions SET disconnected_at = ?"
       + " WHERE node_id = ? AND disconnected_at IS NULL";
@@ -341,7 +341,7 @@ public final class JdbcChatStore implements ChatStore {
         if (change instanceof SocketSession.Opened o) {
           SocketSession s = o.session();
           update(c, DELETE_SOCKET, s.pid());
-          update(c, INSERT_SOCKET, s.pid(), s.sid(), s.userId(), s.nodeId(), s.connectedAt());
+          update(c, INSERT_SOCKET, s.pid(), s.sid(), s.userId(), s.nodeId(), s.credential(), s.connectedAt());
         } else if (change instanceof SocketSession.Dropped d) {
           update(c, DROP_SOCKET, d.at(), d.pid());
         } else if (change instanceof SocketSession.Ended e) {
@@ -359,7 +359,8 @@ public final class JdbcChatStore implements ChatStore {
         long droppedAt = row.getLong("disconnected_at");
         Optional<Long> dropped = row.wasNull() ? Optional.empty() : Optional.of(droppedAt);
         return new SocketSession(row.getString("pid"), row.getString("sid"), row.getLong("user_id"),
-            row.getInt("node_id"), row.getLong("connected_at"), dropped);
+            row.getInt("node_id"), Optional.ofNullable(row.getString("credential")), row.getLong("connected_at"),
+            dropped);
       }, pid);
       if (found.isEmpty() || found.get().disconnectedAt().isEmpty()) {
         return Optional.<SocketSession>empty();

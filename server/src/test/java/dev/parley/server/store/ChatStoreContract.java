@@ -547,14 +547,14 @@ abstract class ChatStoreContract {
   @Test
   void aSocketSessionIsTakenOnceAndOnlyAfterItsConnectionDropped() {
     User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
-    SocketSession open = new SocketSession("pid-1", "sid-1", ada.id(), 3, 1_000, Optional.empty());
+    SocketSession open = new SocketSession("pid-1", "sid-1", ada.id(), 3, Optional.of("s:abc"), 1_000, Optional.empty());
     store.saveSocketSessions(List.of(new SocketSession.Opened(open)));
 
     assertThat(store.takeSocketSession("pid-1")).as("still connected: not recoverable").isEmpty();
 
     store.saveSocketSessions(List.of(new SocketSession.Dropped("pid-1", 2_000)));
     assertThat(store.takeSocketSession("pid-1"))
-        .contains(new SocketSession("pid-1", "sid-1", ada.id(), 3, 1_000, Optional.of(2_000L)));
+        .contains(new SocketSession("pid-1", "sid-1", ada.id(), 3, Optional.of("s:abc"), 1_000, Optional.of(2_000L)));
     assertThat(store.takeSocketSession("pid-1")).as("taken once").isEmpty();
     assertThat(store.takeSocketSession("no such pid")).isEmpty();
   }
@@ -563,12 +563,12 @@ abstract class ChatStoreContract {
   void socketSessionChangesApplyInOrder() {
     User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
     store.saveSocketSessions(List.of(
-        new SocketSession.Opened(new SocketSession("a", "sa", ada.id(), 0, 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("a", "sa", ada.id(), 0, Optional.empty(), 1, Optional.empty())),
         new SocketSession.Dropped("a", 5),
-        new SocketSession.Opened(new SocketSession("a", "sa", ada.id(), 0, 7, Optional.empty())),
-        new SocketSession.Opened(new SocketSession("b", "sb", ada.id(), 0, 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("a", "sa", ada.id(), 0, Optional.empty(), 7, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("b", "sb", ada.id(), 0, Optional.empty(), 1, Optional.empty())),
         new SocketSession.Dropped("b", 6),
-        new SocketSession.Opened(new SocketSession("c", "sc", ada.id(), 0, 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("c", "sc", ada.id(), 0, Optional.empty(), 1, Optional.empty())),
         new SocketSession.Ended("c")));
 
     assertThat(store.takeSocketSession("a")).as("connected again after its drop").isEmpty();
@@ -581,9 +581,9 @@ abstract class ChatStoreContract {
   void aRestartMarksTheNodesConnectedSessionsDroppedAndExpiryDeletesOldOnes() {
     User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
     store.saveSocketSessions(List.of(
-        new SocketSession.Opened(new SocketSession("mine", "s1", ada.id(), 1, 1, Optional.empty())),
-        new SocketSession.Opened(new SocketSession("other node", "s2", ada.id(), 2, 1, Optional.empty())),
-        new SocketSession.Opened(new SocketSession("old", "s3", ada.id(), 1, 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("mine", "s1", ada.id(), 1, Optional.empty(), 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("other node", "s2", ada.id(), 2, Optional.empty(), 1, Optional.empty())),
+        new SocketSession.Opened(new SocketSession("old", "s3", ada.id(), 1, Optional.empty(), 1, Optional.empty())),
         new SocketSession.Dropped("old", 10)));
 
     assertThat(store.dropSocketSessions(1, 100)).isEqualTo(1);
