@@ -1,6 +1,6 @@
 package dev.parley.server;
 
-import dev.parley.server.gateway.RateLimiter;
+import dev.parley.server.limits.RateLimiter;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -93,6 +93,8 @@ public record Config(
       new Option("rate-message-burst", "20", "messages a user may send at once after a quiet while"),
       new Option("rate-requests", "50", "other requests a user may make per second (bursts of twice as many)"),
       new Option("rate-connections", "300", "new connections per client address per minute"),
+      new Option("rate-sign-ins", "10", "sign-in attempts on one account per 5 minutes"),
+      new Option("rate-auth", "30", "sign-in and registration attempts per client address per minute"),
       new Option("guests", "true", "true to let people chat without an account, under a guest name (names of "
           + "accounts stay theirs); false to require signing in"),
       new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
@@ -176,7 +178,8 @@ public record Config(
         Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)),
         new RateLimiter.Limits(integer(values, "rate-messages", 1, 1_000_000),
             integer(values, "rate-message-burst", 1, 1_000_000), integer(values, "rate-requests", 1, 1_000_000),
-            integer(values, "rate-connections", 1, 1_000_000)),
+            integer(values, "rate-connections", 1, 1_000_000), integer(values, "rate-sign-ins", 1, 1_000_000),
+            integer(values, "rate-auth", 1, 1_000_000)),
         bool(values, "guests"),
         bool(values, "secure-cookies"));
   }

@@ -1,7 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.server.chat.MessageWriter;
-import dev.parley.server.gateway.RateLimiter;
+import dev.parley.server.limits.RateLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -70,6 +70,8 @@ final class Metrics implements MessageWriter.Observer {
     FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedRequests).tag("kind", "request")
         .description("requests refused by a rate limit").register(registry);
     FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedConnections).tag("kind", "connection")
+        .description("requests refused by a rate limit").register(registry);
+    FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedSignIns).tag("kind", "sign_in")
         .description("requests refused by a rate limit").register(registry);
   }
 

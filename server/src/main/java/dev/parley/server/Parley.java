@@ -17,7 +17,7 @@ import dev.parley.server.chat.User;
 import dev.parley.server.gateway.ChatGateway;
 import dev.parley.server.gateway.Authenticator;
 import dev.parley.server.gateway.ChatSessionStore;
-import dev.parley.server.gateway.RateLimiter;
+import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.ApiHandler;
 import dev.parley.server.http.AuthApi;
@@ -115,7 +115,8 @@ public final class Parley implements AutoCloseable {
     };
     accounts = new AccountService(new JdbcAccountStore(database, ids), tokens, new Passwords(), storeExecutor,
         hashExecutor, authEvents, Clock.systemUTC());
-    AuthApi api = new AuthApi(accounts, config.secureCookies() || config.tls().isPresent());
+    RateLimiter limiter = new RateLimiter(config.limits());
+    AuthApi api = new AuthApi(accounts, limiter, config.secureCookies() || config.tls().isPresent());
 
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
@@ -148,7 +149,6 @@ public final class Parley implements AutoCloseable {
     tls.ifPresent(options::tls);
     socketIo = SocketIoServer.create(options.build());
     server[0] = socketIo;
-    RateLimiter limiter = new RateLimiter(config.limits());
     metrics.watch(limiter);
     housekeeping.scheduleWithFixedDelay(limiter::sweep, 1, 1, TimeUnit.MINUTES);
     AccountService accountService = accounts;

@@ -18,7 +18,7 @@ final class ParleyHarness {
   static Parley start(Path dataDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(),
         "--rate-messages", UNLIMITED, "--rate-message-burst", UNLIMITED, "--rate-requests", UNLIMITED,
-        "--rate-connections", UNLIMITED));
+        "--rate-connections", UNLIMITED, "--rate-sign-ins", UNLIMITED, "--rate-auth", UNLIMITED));
     args.addAll(List.of(extra));
     return Parley.start(Config.parse(args.toArray(String[]::new), Map.of()));
   }

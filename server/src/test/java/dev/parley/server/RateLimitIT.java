@@ -122,4 +122,30 @@ class RateLimitIT {
     other.socket.emit("message", "marker");
     assertThat(page.next("message").toString()).as("the third line was not posted").endsWith(": marker");
   }
+
+  @Test
+  void guessingAPasswordIsStoppedWith429AndRetryAfter() throws Exception {
+    parley = ParleyHarness.start(dataDir, "--rate-sign-ins", "3");
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + parley.port() + "/api/v1/auth/";
+    java.util.function.Function<String, HttpRequest> post = body -> HttpRequest.newBuilder(URI.create(base
+        + (body.contains("register") ? "register" : "signin")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.replace("register", ""))).build();
+    assertThat(http.send(post.apply("{\"username\":\"ada\",\"password\":\"correct horse battery\"}register"),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> wrong = http.send(post.apply("{\"username\":\"ada\",\"password\":\"guess " + i + "\"}"),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(401);
+    }
+    HttpResponse<String> limited = http.send(post.apply("{\"username\":\"ADA\",\"password\":\"correct horse battery\"}"),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(limited.statusCode()).as("even the right password waits: %s", limited.body()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("Retry-After").map(Long::parseLong)).get()
+        .satisfies(seconds -> assertThat(seconds).isBetween(1L, 300L));
+    assertThat(limited.body()).contains("\"code\":\"rate_limited\"");
+    assertThat(metrics()).contains("parley_rate_limited_total{kind=\"sign_in\"} 1.0");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.parley.server.gateway;
 
+import dev.parley.server.limits.RateLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.chat.ChatEvents;

@@ -150,7 +150,11 @@ public final class ChatSessionStore implements SessionStore {
     }
     return memory.restore(pid, at.memory()).thenCompose(found -> {
       if (found.isPresent()) {
-        return CompletableFuture.completedFuture(found);
+        // The memory store's upTo has no message part: "~0" makes it an offset of this store
+        // that since() filters nothing from.
+        RecoveredSession r = found.get();
+        return CompletableFuture.completedFuture(Optional.of(
+            new RecoveredSession(r.session(), r.missed(), r.upTo() == null ? null : r.upTo() + "~0")));
       }
       CompletableFuture<Optional<RecoveredSession>> result = new CompletableFuture<>();
       try {

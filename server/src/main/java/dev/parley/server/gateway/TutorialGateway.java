@@ -1,5 +1,6 @@
 package dev.parley.server.gateway;
 
+import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.Room;

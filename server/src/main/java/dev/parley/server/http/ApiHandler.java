@@ -185,7 +185,8 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         headers.putIfAbsent(name, h.getValue());
       }
     }
-    ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, Map.copyOf(headers), bytes);
+    ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, Map.copyOf(headers), bytes,
+        ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a : null);
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     api.handle(apiRequest).whenComplete((response, error) -> {

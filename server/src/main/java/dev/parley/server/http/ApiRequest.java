@@ -1,5 +1,6 @@
 package dev.parley.server.http;
 
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,10 @@ import java.util.Set;
  * @param headers header values by lower-case name; a repeated header holds its first value, but
  *     repeated {@code Cookie} headers are joined with {@code "; "}
  * @param body the body, at most {@link ApiHandler#MAX_BODY} bytes
+ * @param remote the client's address as the server sees it; null when unknown
  */
-public record ApiRequest(String method, String path, Map<String, String> headers, byte[] body) {
+public record ApiRequest(String method, String path, Map<String, String> headers, byte[] body,
+    InetSocketAddress remote) {
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   public Optional<String> header(String name) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.auth.Account;
 import dev.parley.server.auth.AccountService;
+import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.PersonalToken;
 import dev.parley.server.auth.Principal;
@@ -63,14 +64,16 @@ public final class AuthApi {
   }
 
   private final AccountService accounts;
+  private final RateLimiter limiter;
   private final boolean secureCookies;
 
   /**
    * @param secureCookies whether the session cookie gets {@code Secure} (served over TLS, or
    *     behind a proxy that is)
    */
-  public AuthApi(AccountService accounts, boolean secureCookies) {
+  public AuthApi(AccountService accounts, RateLimiter limiter, boolean secureCookies) {
     this.accounts = accounts;
+    this.limiter = limiter;
     this.secureCookies = secureCookies;
   }
 
@@ -112,11 +115,19 @@ public final class AuthApi {
   // ---- routes ----------------------------------------------------------------------------------
 
   private CompletableFuture<ApiResponse> register(ApiRequest r, ObjectNode body) {
+    Optional<Duration> wait = limiter.authAttempt(r.remote());
+    if (wait.isPresent()) {
+      return CompletableFuture.completedFuture(tooMany(wait.get(), "too many attempts from your address"));
+    }
     return accounts.register(text(body, "username"), text(body, "password"), optionalText(body, "displayName"),
         optionalText(body, "email")).thenApply(account -> json(201, object().set("user", user(account))));
   }
 
   private CompletableFuture<ApiResponse> signIn(ApiRequest r, ObjectNode body) {
+    Optional<Duration> wait = limiter.signIn(text(body, "username"), r.remote());
+    if (wait.isPresent()) {
+      return CompletableFuture.completedFuture(tooMany(wait.get(), "too many sign-in attempts; wait and try again"));
+    }
     return accounts.signIn(text(body, "username"), text(body, "password"), r.header("user-agent").orElse(""))
         .thenApply(signedIn -> {
           ObjectNode out = object();
@@ -356,6 +367,16 @@ public final class AuthApi {
     out.put("refreshToken", tokens.refreshToken());
     out.put("refreshTokenExpiresAt", tokens.refreshTokenExpiresAt().toEpochMilli());
     return json(200, out);
+  }
+
+  /** 429 with Retry-After in whole seconds (at least 1) and the wait in milliseconds in the body. */
+  private static ApiResponse tooMany(Duration wait, String message) {
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    ObjectNode error = object();
+    error.put("code", "rate_limited");
+    error.put("message", message);
+    error.put("retryAfterMs", Math.max(1, wait.toMillis()));
+    return json(429, object().set("error", error), "Retry-After", Long.toString(seconds));
   }
 
   private static ApiResponse noContent() {

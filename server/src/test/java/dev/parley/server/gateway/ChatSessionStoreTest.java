@@ -161,6 +161,25 @@ class ChatSessionStoreTest {
   }
 
   @Test
+  void aSessionRecoveredFromMemoryGetsWhatWasRecordedDuringTheRestoreFromSince() throws Exception {
+    ChatSessionStore sessions = newStore(Clock.systemUTC());
+    String seen = broadcast(sessions, send(general, "seen"));
+    sessions.persist(new PersistedSession("sid-1", "pid-1", Set.of("sid-1", ChatGateway.roomKey(general.id())),
+        Map.of(ChatGateway.USER, bob), Instant.now()));
+    Message away = send(general, "while away");
+    broadcast(sessions, away);
+
+    RecoveredSession restored = sessions.restore("pid-1", seen).toCompletableFuture().get(5, SECONDS).orElseThrow();
+    Message during = send(general, "during the restore");
+    broadcast(sessions, during);
+
+    assertThat(restored.missed()).extracting(StoredPacket::text).singleElement().asString()
+        .contains("\"id\":\"" + away.id() + "\"");
+    assertThat(sessions.since(restored.upTo(), restored.session().rooms())).extracting(StoredPacket::text)
+        .singleElement().asString().contains("\"id\":\"" + during.id() + "\"");
+  }
+
+  @Test
   void aSessionThatEndedForGoodOrExpiredIsNotRecovered() throws Exception {
     Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
     ChatSessionStore before = newStore(clock);

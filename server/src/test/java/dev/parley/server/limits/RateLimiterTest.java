@@ -1,8 +1,9 @@
-package dev.parley.server.gateway;
+package dev.parley.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bucket4j.TimeMeter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +23,7 @@ class RateLimiterTest {
       return false;
     }
   };
-  private final RateLimiter limiter = new RateLimiter(new RateLimiter.Limits(10, 20, 50, 3), clock);
+  private final RateLimiter limiter = new RateLimiter(new RateLimiter.Limits(10, 20, 50, 3, 4, 6), clock);
 
   private void advance(Duration d) {
     nanos.addAndGet(d.toNanos());
@@ -65,6 +66,25 @@ class RateLimiterTest {
       assertThat(limiter.request(7)).as("request %d", i).isEmpty();
     }
     assertThat(limiter.request(7)).isPresent();
+  }
+
+  @Test
+  void signInsAreLimitedPerAccountInAnyCaseAndPerAddress() {
+    InetSocketAddress one = new InetSocketAddress("10.0.0.1", 40000);
+    InetSocketAddress two = new InetSocketAddress("10.0.0.2", 40000);
+    for (int i = 0; i < 4; i++) {
+      assertThat(limiter.signIn(i % 2 == 0 ? "Ada" : "ada", i < 2 ? one : two)).as("attempt %d", i).isEmpty();
+    }
+    assertThat(limiter.signIn("ADA", new InetSocketAddress("10.0.0.3", 1))).as("the account's budget, any address")
+        .get().satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+    assertThat(limiter.signIn("grace", one)).as("another account").isEmpty();
+
+    // Address one has spent 3 of its 6: three more attempts on fresh accounts, then none.
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.authAttempt(one)).isEmpty();
+    }
+    assertThat(limiter.signIn("linus", one)).as("the address's budget").isPresent();
+    assertThat(limiter.refusedSignIns()).isEqualTo(2);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.parley.server.gateway;
+package dev.parley.server.limits;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Token buckets (Bucket4j) against floods: messages per user over all their connections, other
- * requests per user, and new connections per client address. A refused action learns how long
+ * requests per user, new connections per client address, and sign-in attempts per account and
+ * per address. A refused action learns how long
  * to wait. Buckets that are full again are dropped by {@link #sweep}, so memory follows the
  * active users, not every user ever seen. Thread-safe; never blocks.
  */
@@ -27,17 +28,26 @@ public final class RateLimiter {
    * @param requestsPerSecond other requests (history, rooms, …) per user per second, sustained;
    *     bursts of twice as many
    * @param connectionsPerMinute new connections per client address per minute, also the burst
+   * @param signInsPerAccount sign-in attempts on one account per five minutes, also the burst
+   * @param authAttemptsPerMinute sign-in and registration attempts per client address per
+   *     minute, also the burst
    */
-  public record Limits(int messagesPerSecond, int messageBurst, int requestsPerSecond, int connectionsPerMinute) {
+  public record Limits(int messagesPerSecond, int messageBurst, int requestsPerSecond, int connectionsPerMinute,
+      int signInsPerAccount, int authAttemptsPerMinute) {
     public Limits {
-      if (messagesPerSecond <= 0 || messageBurst <= 0 || requestsPerSecond <= 0 || connectionsPerMinute <= 0) {
+      if (messagesPerSecond <= 0 || messageBurst <= 0 || requestsPerSecond <= 0 || connectionsPerMinute <= 0
+          || signInsPerAccount <= 0 || authAttemptsPerMinute <= 0) {
         throw new IllegalArgumentException("rate limits must be positive: " + this);
       }
     }
 
-    /** The defaults: 10 messages a second with bursts of 20, 50 requests, 300 connections a minute. */
+    /**
+     * The defaults: 10 messages a second with bursts of 20, 50 requests a second, 300 new
+     * connections a minute, 10 sign-ins per account per 5 minutes, 30 sign-ins and
+     * registrations per address a minute.
+     */
     public static Limits defaults() {
-      return new Limits(10, 20, 50, 300);
+      return new Limits(10, 20, 50, 300, 10, 30);
     }
   }
 
@@ -46,9 +56,12 @@ public final class RateLimiter {
   private final Map<Long, Bucket> messages = new ConcurrentHashMap<>();
   private final Map<Long, Bucket> requests = new ConcurrentHashMap<>();
   private final Map<String, Bucket> connections = new ConcurrentHashMap<>();
+  private final Map<String, Bucket> signIns = new ConcurrentHashMap<>();
+  private final Map<String, Bucket> authAttempts = new ConcurrentHashMap<>();
   private final LongAdder refusedMessages = new LongAdder();
   private final LongAdder refusedRequests = new LongAdder();
   private final LongAdder refusedConnections = new LongAdder();
+  private final LongAdder refusedSignIns = new LongAdder();
 
   public RateLimiter(Limits limits) {
     this(limits, TimeMeter.SYSTEM_NANOTIME);
@@ -89,16 +102,43 @@ public final class RateLimiter {
     return connection(address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString());
   }
 
+  /**
+   * Takes one sign-in attempt on the account named {@code name} (any case) from {@code address}:
+   * both the account's and the address's budget must allow it. Guessing passwords is slow either
+   * way: many accounts from one address, or one account from many.
+   */
+  public Optional<Duration> signIn(String name, InetSocketAddress address) {
+    Optional<Duration> byAddress = authAttempt(address);
+    if (byAddress.isPresent()) {
+      return byAddress;
+    }
+    String key = name == null ? "" : name.strip().toLowerCase(java.util.Locale.ROOT);
+    return take(refusedSignIns, signIns.computeIfAbsent(key, k -> bucket(
+        Bandwidth.builder().capacity(limits.signInsPerAccount())
+            .refillGreedy(limits.signInsPerAccount(), Duration.ofMinutes(5)).build())));
+  }
+
+  /** Takes one registration (or other credential-checking) attempt from {@code address}. */
+  public Optional<Duration> authAttempt(InetSocketAddress address) {
+    String key = address == null ? "" : address.getAddress() != null ? address.getAddress().getHostAddress()
+        : address.getHostString();
+    return take(refusedSignIns, authAttempts.computeIfAbsent(key, k -> bucket(
+        Bandwidth.builder().capacity(limits.authAttemptsPerMinute())
+            .refillGreedy(limits.authAttemptsPerMinute(), Duration.ofMinutes(1)).build())));
+  }
+
   /** Forgets the buckets that are full again: their owners are within every limit. */
   public void sweep() {
     messages.values().removeIf(b -> b.getAvailableTokens() >= limits.messageBurst());
     requests.values().removeIf(b -> b.getAvailableTokens() >= 2L * limits.requestsPerSecond());
     connections.values().removeIf(b -> b.getAvailableTokens() >= limits.connectionsPerMinute());
+    signIns.values().removeIf(b -> b.getAvailableTokens() >= limits.signInsPerAccount());
+    authAttempts.values().removeIf(b -> b.getAvailableTokens() >= limits.authAttemptsPerMinute());
   }
 
   /** How many buckets are held, for tests and metrics. */
   public int size() {
-    return messages.size() + requests.size() + connections.size();
+    return messages.size() + requests.size() + connections.size() + signIns.size() + authAttempts.size();
   }
 
   private Bucket bucket(Bandwidth bandwidth) {
@@ -122,6 +162,11 @@ public final class RateLimiter {
   /** Other requests refused so far. */
   public long refusedRequests() {
     return refusedRequests.sum();
+  }
+
+  /** Sign-in and registration attempts refused so far. */
+  public long refusedSignIns() {
+    return refusedSignIns.sum();
   }
 
   /** New connections refused so far. */
