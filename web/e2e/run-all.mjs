@@ -4,7 +4,16 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['app-loads', 'realtime-chat', 'history-reload', 'typing-indicator', 'direct-message', 'xss', 'tutorial-interop'];
+const ALL = [
+  'app-loads',
+  'realtime-chat',
+  'history-reload',
+  'typing-indicator',
+  'direct-message',
+  'private-room',
+  'xss',
+  'tutorial-interop',
+];
 const [base, ...chosen] = process.argv.slice(2);
 if (!base) {
   console.error(`usage: node e2e/run-all.mjs <base URL of a running Parley server> [${ALL.join(' | ')} ...]`);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type ChatState, GENERAL_ROOM, roomLabel, totalUnread } from '../store/state';
+import { canLeave } from '../store/permissions';
+import { type ChatState, roomLabel, totalUnread } from '../store/state';
 import { ConnectionBanner } from './ConnectionBanner';
 import { useStoreInstance } from './context';
 import { Composer } from './Composer';
@@ -80,7 +81,7 @@ export function ChatScreen({ state, onSignOut }: { state: ChatState; onSignOut: 
           membersOpen={membersOpen}
           onOpenSidebar={() => setSidebarOpen(true)}
           onToggleMembers={() => setMembersOpen(!membersOpen)}
-          onLeave={active && active.room.kind === 'public' && active.room.name !== GENERAL_ROOM ? () => setLeaving(active.room.id) : undefined}
+          onLeave={active && canLeave(active.room) ? () => setLeaving(active.room.id) : undefined}
         />
         <ConnectionBanner connection={state.connection} />
         {active ? (
@@ -102,7 +103,11 @@ export function ChatScreen({ state, onSignOut }: { state: ChatState; onSignOut: 
       {browsing && <RoomBrowser state={state} onClose={() => setBrowsing(false)} onOpened={() => setSidebarOpen(false)} />}
       {leaving && state.rooms[leaving] && (
         <Dialog title={`Leave ${roomLabel(state.rooms[leaving]!.room)}?`} onClose={() => setLeaving(undefined)} class="confirm">
-          <p class="dialog-text">You will stop receiving its messages. You can join again from the room list.</p>
+          <p class="dialog-text">
+            {state.rooms[leaving]!.room.kind === 'private'
+              ? 'You will stop receiving its messages. You can come back only if someone invites you again.'
+              : 'You will stop receiving its messages. You can join again from the room list.'}
+          </p>
           <div class="dialog-actions">
             <button type="button" class="secondary-button" onClick={() => setLeaving(undefined)}>
               Cancel

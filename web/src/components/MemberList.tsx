@@ -1,4 +1,7 @@
-import type { Room, User } from '../protocol/types';
+import { useState } from 'preact/hooks';
+import type { ChatError, Room, User } from '../protocol/types';
+import { MAX_NAME_LENGTH } from '../protocol/types';
+import { canInvite, canRemove } from '../store/permissions';
 import { type ChatState, isOnline, roomLabel } from '../store/state';
 import { Avatar } from './Avatar';
 import { useStoreInstance } from './context';
@@ -11,7 +14,14 @@ interface Props {
   afterDm: () => void;
 }
 
-/** Who is in the room, online first; "Message" opens a DM. */
+function inviteError(e: ChatError): string {
+  return e.code === 'not_found' ? 'Nobody goes by that name.' : e.message || e.code;
+}
+
+/**
+ * Who is in the room, online first, with their roles; "Message" opens a DM. Owners and
+ * moderators also get an invite field and a "Remove" action for the members they may remove.
+ */
 export function MemberList({ state, room, onClose, afterDm }: Props) {
   const store = useStoreInstance();
   const members = state.members[room.id];
@@ -29,10 +39,11 @@ export function MemberList({ state, room, onClose, afterDm }: Props) {
           {me && <span class="muted"> (you)</span>}
           <span class="visually-hidden">{on ? ', online' : ', offline'}</span>
         </span>
-        {!me && room.kind === 'public' && (
+        {(u.role === 'owner' || u.role === 'moderator') && <span class={`role-badge ${u.role}`}>{u.role}</span>}
+        {!me && room.kind !== 'dm' && (
           <button
             type="button"
-            class="icon-button small member-dm"
+            class="icon-button small member-action"
             aria-label={`Message ${u.name}`}
             title={`Message ${u.name}`}
             onClick={() => {
@@ -41,6 +52,17 @@ export function MemberList({ state, room, onClose, afterDm }: Props) {
             }}
           >
             <Icon name="chat" size={16} />
+          </button>
+        )}
+        {canRemove(room, state.me, u) && (
+          <button
+            type="button"
+            class="icon-button small member-action"
+            aria-label={`Remove ${u.name} from ${roomLabel(room)}`}
+            title={`Remove ${u.name}`}
+            onClick={() => void store.kick(room.id, u.id)}
+          >
+            <Icon name="remove" size={16} />
           </button>
         )}
       </li>
@@ -54,6 +76,7 @@ export function MemberList({ state, room, onClose, afterDm }: Props) {
           <Icon name="close" size={18} />
         </button>
       </div>
+      {canInvite(room) && <InviteForm room={room} />}
       {!members ? (
         <p class="muted members-empty">Loading…</p>
       ) : (
@@ -69,5 +92,47 @@ export function MemberList({ state, room, onClose, afterDm }: Props) {
         </div>
       )}
     </aside>
+  );
+}
+
+/** Adds someone to the room by name, at once: there are no pending invitations. */
+function InviteForm({ room }: { room: Room }) {
+  const store = useStoreInstance();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    setBusy(true);
+    const err = await store.invite(room.id, trimmed);
+    setBusy(false);
+    if (err) setError(inviteError(err));
+    else setName('');
+  };
+  return (
+    <form class="invite-form" onSubmit={(e) => void submit(e)}>
+      <input
+        class="text-input"
+        value={name}
+        maxLength={MAX_NAME_LENGTH}
+        placeholder="Invite by name"
+        aria-label={`Invite to ${roomLabel(room)} by name`}
+        aria-invalid={error ? 'true' : 'false'}
+        onInput={(e) => {
+          setName(e.currentTarget.value);
+          setError(undefined);
+        }}
+      />
+      <button type="submit" class="icon-button small" aria-label="Invite" title="Invite" disabled={busy}>
+        <Icon name="invite" size={18} />
+      </button>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
   );
 }

@@ -5,12 +5,13 @@ import type { ChatState } from '../store/state';
 import { validateRoomName } from '../util/names';
 import { useStoreInstance } from './context';
 import { Dialog } from './Dialog';
+import { Icon } from './Icon';
 
 function errorText(e: ChatError): string {
-  return e.code === 'conflict' ? 'A room with that name already exists.' : e.message || e.code;
+  return e.code === 'conflict' ? 'A public room with that name already exists.' : e.message || e.code;
 }
 
-/** Lists every public room to join, and creates new ones. */
+/** Lists the rooms to join (every public room, and your private ones), and creates new ones. */
 export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; onClose: () => void; onOpened: () => void }) {
   const store = useStoreInstance();
   const [rooms, setRooms] = useState<Room[] | undefined>();
@@ -18,6 +19,7 @@ export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; on
   const [filter, setFilter] = useState('');
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
+  const [isPrivate, setPrivate] = useState(false);
   const [createError, setCreateError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -56,7 +58,7 @@ export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; on
     const problem = validateRoomName(trimmed);
     if (problem) return setCreateError(problem);
     setBusy(true);
-    const err = await store.createRoom(trimmed, topic.trim());
+    const err = await store.createRoom(trimmed, topic.trim(), isPrivate);
     setBusy(false);
     if (err) setCreateError(errorText(err));
     else done();
@@ -87,6 +89,12 @@ export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; on
             <input class="text-input" value={topic} maxLength={200} onInput={(e) => setTopic(e.currentTarget.value)} />
           </label>
         </div>
+        <label class="check-field">
+          <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.currentTarget.checked)} />
+          <span>
+            Private <span class="muted">— only people you invite can see and join it</span>
+          </span>
+        </label>
         {createError && (
           <p class="field-error" role="alert">
             {createError}
@@ -97,7 +105,7 @@ export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; on
         </button>
       </form>
       <div class="browse-rooms">
-        <h3>Public rooms</h3>
+        <h3>Rooms</h3>
         <input
           class="text-input"
           type="search"
@@ -119,7 +127,16 @@ export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; on
               return (
                 <li key={r.id} class="browse-item">
                   <div class="browse-info">
-                    <span class="browse-name"># {r.name}</span>
+                    <span class="browse-name">
+                      {r.kind === 'private' ? (
+                        <>
+                          <Icon name="lock" size={14} /> {r.name}
+                          <span class="visually-hidden"> (private)</span>
+                        </>
+                      ) : (
+                        `# ${r.name}`
+                      )}
+                    </span>
                     <span class="muted">
                       {r.memberCount} {r.memberCount === 1 ? 'member' : 'members'}
                       {r.topic ? ` · ${r.topic}` : ''}
@@ -129,7 +146,7 @@ export function RoomBrowser({ state, onClose, onOpened }: { state: ChatState; on
                     type="button"
                     class={joined ? 'secondary-button' : 'primary-button'}
                     disabled={busy}
-                    aria-label={`${joined ? 'Open' : 'Join'} #${r.name}`}
+                    aria-label={`${joined ? 'Open' : 'Join'} ${r.kind === 'private' ? r.name : `#${r.name}`}`}
                     onClick={() => void open(r)}
                   >
                     {joined ? 'Open' : 'Join'}

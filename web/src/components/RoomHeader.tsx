@@ -26,10 +26,16 @@ export function RoomHeader({ room, sidebarOpen, membersOpen, onOpenSidebar, onTo
       <div class="room-heading">
         <h1 class="room-title">
           {room?.kind === 'public' && <span class="room-hash" aria-hidden="true">#</span>}
+          {room?.kind === 'private' && (
+            <span class="room-hash" aria-hidden="true" title="Private room">
+              <Icon name="lock" size={18} />
+            </span>
+          )}
           {room ? roomTitle(room) : 'Parley'}
         </h1>
         {room?.topic && <p class="room-topic">{room.topic}</p>}
         {room?.kind === 'dm' && !room.topic && <p class="room-topic">Direct message</p>}
+        {room?.kind === 'private' && !room.topic && <p class="room-topic">Private room · members only</p>}
       </div>
       {room && (
         <div class="room-actions">

@@ -27,8 +27,15 @@ export function Sidebar({ state, onSelect, onBrowse, onSignOut, onClose }: Props
           aria-current={active ? 'page' : undefined}
           onClick={() => onSelect(r.room.id)}
         >
-          {peer ? <Avatar user={peer} online={isOnline(state, peer)} small /> : <span class="room-hash" aria-hidden="true">#</span>}
+          {peer ? (
+            <Avatar user={peer} online={isOnline(state, peer)} small />
+          ) : (
+            <span class="room-hash" aria-hidden="true">
+              {r.room.kind === 'private' ? <Icon name="lock" size={14} /> : '#'}
+            </span>
+          )}
           <span class="room-link-name">{roomTitle(r.room)}</span>
+          {r.room.kind === 'private' && <span class="visually-hidden"> (private)</span>}
           {peer && <span class="visually-hidden">{isOnline(state, peer) ? ' (online)' : ' (offline)'}</span>}
           {unread > 0 && (
             <span class="badge">

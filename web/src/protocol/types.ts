@@ -4,9 +4,14 @@ export interface User {
   readonly id: string;
   readonly name: string;
   readonly online?: boolean;
+  /** In a member list: the user's role in that room. */
+  readonly role?: Role;
 }
 
-export type RoomKind = 'public' | 'dm';
+export type RoomKind = 'public' | 'private' | 'dm';
+
+/** A member's standing in a room. */
+export type Role = 'owner' | 'moderator' | 'member';
 
 export interface Room {
   readonly id: string;
@@ -18,6 +23,8 @@ export interface Room {
   readonly joined?: boolean;
   readonly unread?: number;
   readonly lastReadSeq?: number;
+  /** Your role in the room, when you are a member. */
+  readonly role?: Role;
   /** For a DM: the other member. */
   readonly peer?: User;
 }
@@ -66,6 +73,10 @@ export interface ServerEvents {
   member: { roomId: string; user: User; joined: boolean };
   room: Room;
   unread: { roomId: string; unread: number; lastReadSeq: number };
+  /** A member of one of your rooms got another role. */
+  role: { roomId: string; user: User; role: Role };
+  /** You are no longer in the room: removed by an owner or moderator, or you left it (another tab). */
+  'room:removed': { roomId: string; reason: 'kicked' | 'left' | (string & {}) };
   /** The server is stopping; the client reconnects by itself once it is back. */
   shutdown: { reason: string };
 }
@@ -78,11 +89,14 @@ export interface HistoryPage {
 /** Client → server requests: what each takes and what its acknowledgement carries when ok. */
 export interface Requests {
   'rooms:list': { args: Record<string, never>; result: { rooms: Room[] } };
-  'room:create': { args: { name: string; topic?: string }; result: { room: Room } };
+  'room:create': { args: { name: string; topic?: string; private?: boolean }; result: { room: Room } };
   'room:join': { args: { roomId: string } | { name: string }; result: { room: Room; members: User[] } };
   'room:leave': { args: { roomId: string }; result: Record<string, never> };
   'room:members': { args: { roomId: string }; result: { members: User[] } };
   'dm:open': { args: { userId: string } | { name: string }; result: { room: Room } };
+  'room:invite': { args: { roomId: string; userId: string } | { roomId: string; name: string }; result: { user: User } };
+  'room:kick': { args: { roomId: string; userId: string }; result: Record<string, never> };
+  'room:role': { args: { roomId: string; userId: string; role: Role }; result: { user: User } };
   'message:send': {
     args: { roomId: string; text: string; clientMsgId: string };
     result: { id: string; roomId: string; seq: number; ts: number };

@@ -239,6 +239,84 @@ describe('ChatStore', () => {
     expect(s.rooms.r1?.room.memberCount).toBe(2);
   });
 
+  describe('private rooms and roles', () => {
+    const PLANS: Room = { id: 'r3', name: 'plans', kind: 'private', topic: '', lastSeq: 0, memberCount: 1, unread: 0, lastReadSeq: 0, role: 'owner' };
+
+    it('creates a private room and opens it', async () => {
+      await connectAndLoad();
+      const done = store.createRoom('plans', '', true);
+      const req = transport.take('room:create');
+      expect(req.args).toEqual({ name: 'plans', private: true });
+      req.respond({ ok: true, room: PLANS });
+      expect(await done).toBeUndefined();
+      const s = store.getState();
+      expect(s.activeRoomId).toBe('r3');
+      expect(s.rooms.r3?.room).toMatchObject({ kind: 'private', role: 'owner' });
+    });
+
+    it('asks for a public room unless told otherwise', async () => {
+      await connectAndLoad();
+      void store.createRoom('lounge', 'sofas');
+      expect(transport.take('room:create').args).toEqual({ name: 'lounge', topic: 'sofas' });
+    });
+
+    it('invites by name and answers the error when there is nobody by that name', async () => {
+      await connectAndLoad();
+      const invited = store.invite('r1', 'cy');
+      const req = transport.take('room:invite');
+      expect(req.args).toEqual({ roomId: 'r1', name: 'cy' });
+      req.respond({ ok: false, error: { code: 'not_found', message: 'no such user' } });
+      expect(await invited).toMatchObject({ code: 'not_found' });
+    });
+
+    it('drops a room it was removed from, says so, and opens another', async () => {
+      await connectAndLoad();
+      transport.emit('room', PLANS);
+      store.selectRoom('r3');
+      transport.take('history').respond({ ok: true, messages: [], hasMore: false });
+      transport.take('room:members').respond({ ok: true, members: [{ ...ADA, role: 'owner' }] });
+      await flush();
+      transport.emit('typing', { roomId: 'r3', user: BOB, typing: true });
+
+      transport.emit('room:removed', { roomId: 'r3', reason: 'kicked' });
+
+      const s = store.getState();
+      expect(s.rooms.r3).toBeUndefined();
+      expect(s.members.r3).toBeUndefined();
+      expect(s.typing.r3).toBeUndefined();
+      expect(s.activeRoomId).toBe('r1');
+      expect(s.notices.map((n) => n.text)).toEqual(['You were removed from plans.']);
+    });
+
+    it('drops a room left in another tab without a notice, and ignores rooms it does not hold', async () => {
+      await connectAndLoad();
+      transport.emit('room:removed', { roomId: 'r2', reason: 'left' });
+      transport.emit('room:removed', { roomId: 'r9', reason: 'kicked' });
+      const s = store.getState();
+      expect(Object.keys(s.rooms)).toEqual(['r1']);
+      expect(s.notices).toEqual([]);
+    });
+
+    it('keeps roles in step: in the member list, and its own in the room', async () => {
+      await connectAndLoad();
+      transport.emit('role', { roomId: 'r1', user: BOB, role: 'moderator' });
+      expect(store.getState().members.r1?.[BOB.id]?.role).toBe('moderator');
+      transport.emit('role', { roomId: 'r1', user: ADA, role: 'owner' });
+      expect(store.getState().rooms.r1?.room.role).toBe('owner');
+      expect(store.getState().members.r1?.[ADA.id]?.role).toBe('owner');
+    });
+
+    it('removes a member through the server, and reports a refusal', async () => {
+      await connectAndLoad();
+      void store.kick('r1', BOB.id);
+      const req = transport.take('room:kick');
+      expect(req.args).toEqual({ roomId: 'r1', userId: BOB.id });
+      req.respond({ ok: false, error: { code: 'forbidden', message: 'you cannot remove that member' } });
+      await flush();
+      expect(store.getState().notices.map((n) => n.text)).toEqual(['Could not remove the member: you cannot remove that member']);
+    });
+  });
+
   it('reports a refused name', () => {
     store.start();
     transport.refuse('name_taken');

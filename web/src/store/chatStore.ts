@@ -9,6 +9,7 @@ import {
   type RoomState,
   INITIAL_STATE,
   defaultRoomId,
+  roomLabel,
   timelineOf,
 } from './state';
 import {
@@ -105,6 +106,8 @@ export class ChatStore {
       t.on('member', (p) => this.onMember(p)),
       t.on('room', (r) => this.upsertRoom(r)),
       t.on('unread', (p) => this.onUnread(p)),
+      t.on('role', (p) => this.onRole(p)),
+      t.on('room:removed', (p) => this.onRemoved(p)),
       t.on('shutdown', () => this.setConnection({ serverStopping: true })),
     );
     t.connect();
@@ -188,8 +191,12 @@ export class ChatStore {
     return this.transport.request('rooms:list', {});
   }
 
-  async createRoom(name: string, topic: string): Promise<ChatError | undefined> {
-    const res = await this.transport.request('room:create', topic ? { name, topic } : { name });
+  async createRoom(name: string, topic: string, isPrivate = false): Promise<ChatError | undefined> {
+    const res = await this.transport.request('room:create', {
+      name,
+      ...(topic ? { topic } : {}),
+      ...(isPrivate ? { private: true } : {}),
+    });
     if (!res.ok) return res.error;
     this.upsertRoom(res.room);
     this.selectRoom(res.room.id);
@@ -216,6 +223,18 @@ export class ChatStore {
     if (!res.ok) return this.fail('Could not open the conversation', res.error);
     this.upsertRoom(res.room);
     this.selectRoom(res.room.id);
+  }
+
+  /** Adds a user to the room by name (owners and moderators); the `member` event shows them. */
+  async invite(roomId: string, name: string): Promise<ChatError | undefined> {
+    const res = await this.transport.request('room:invite', { roomId, name });
+    return res.ok ? undefined : res.error;
+  }
+
+  /** Removes a member from the room (owners and moderators); the `member` event shows it. */
+  async kick(roomId: string, userId: string): Promise<void> {
+    const res = await this.transport.request('room:kick', { roomId, userId });
+    if (!res.ok) this.fail('Could not remove the member', res.error);
   }
 
   async loadMembers(roomId: string): Promise<void> {
@@ -302,6 +321,27 @@ export class ChatStore {
       this.setRoom(roomId, (r) => ({ ...r, room: { ...r.room, memberCount: Math.max(0, r.room.memberCount + (joined ? 1 : -1)) } }));
     }
     if (user.online !== undefined) this.onPresence({ user });
+  }
+
+  private onRole({ roomId, user, role }: ServerEvents['role']): void {
+    const members = this.state.members[roomId];
+    if (members?.[user.id]) {
+      this.set({ members: { ...this.state.members, [roomId]: { ...members, [user.id]: { ...members[user.id]!, role } } } });
+    }
+    if (user.id === this.state.me?.id) this.setRoom(roomId, (r) => ({ ...r, room: { ...r.room, role } }));
+  }
+
+  /** Out of a room: by a moderator or owner, or by leaving it in another tab. */
+  private onRemoved({ roomId, reason }: ServerEvents['room:removed']): void {
+    const rs = this.state.rooms[roomId];
+    if (!rs) return;
+    this.throttles.get(roomId)?.stop();
+    this.throttles.delete(roomId);
+    const typing = { ...this.state.typing };
+    delete typing[roomId];
+    this.set({ typing });
+    this.removeRoom(roomId);
+    if (reason !== 'left') this.notice(`You were removed from ${roomLabel(rs.room)}.`);
   }
 
   private onUnread({ roomId, unread, lastReadSeq }: ServerEvents['unread']): void {

@@ -71,18 +71,19 @@ export function roomTitle(room: Room): string {
   return room.kind === 'dm' ? (room.peer?.name ?? room.name) : room.name;
 }
 
+/** How a room is referred to in labels: "#general", a private room's name, the DM peer's name. */
 export function roomLabel(room: Room): string {
-  return room.kind === 'dm' ? roomTitle(room) : `#${room.name}`;
+  return room.kind === 'public' ? `#${room.name}` : roomTitle(room);
 }
 
 export const GENERAL_ROOM = 'general';
 
-/** Public rooms by name (general first), then DMs by the peer's name. */
+/** Public and private rooms by name (general first), then DMs by the peer's name. */
 export function sidebarRooms(state: ChatState): { channels: RoomState[]; dms: RoomState[] } {
   const all = Object.values(state.rooms);
   const byTitle = (a: RoomState, b: RoomState): number => roomTitle(a.room).localeCompare(roomTitle(b.room));
   const channels = all
-    .filter((r) => r.room.kind === 'public')
+    .filter((r) => r.room.kind !== 'dm')
     .sort((a, b) => Number(b.room.name === GENERAL_ROOM) - Number(a.room.name === GENERAL_ROOM) || byTitle(a, b));
   const dms = all.filter((r) => r.room.kind === 'dm').sort(byTitle);
   return { channels, dms };

@@ -13,6 +13,7 @@ import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.MessageWriter;
 import dev.parley.server.chat.Room;
+import dev.parley.server.chat.RoomPolicy;
 import dev.parley.server.chat.User;
 import dev.parley.server.gateway.ChatGateway;
 import dev.parley.server.gateway.Authenticator;
@@ -122,11 +123,13 @@ public final class Parley implements AutoCloseable {
     SocketIoServer[] server = new SocketIoServer[1];
     metrics = new Metrics(() -> server[0] == null ? 0 : server[0].connectionCount(), () -> backlog());
     writer = new MessageWriter(store, config.writeQueue(), MAX_BATCH, m -> events.service.delivered(m), metrics);
-    ChatService chat = new ChatService(store, storeExecutor, writer, events, config.maxMessageLength());
+    // Nobody is a server admin until accounts give users a server role.
+    ChatService chat = new ChatService(store, storeExecutor, writer, events, config.maxMessageLength(),
+        new RoomPolicy(user -> false));
     events.service = chat;
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
-        NODE_ID, Clock.systemUTC());
+        NODE_ID, Clock.systemUTC(), chat::receivesNow);
     housekeeping = Executors.newSingleThreadScheduledExecutor(daemonThreads("housekeeping"));
     housekeeping.scheduleWithFixedDelay(() -> {
       try {
@@ -259,6 +262,16 @@ public final class Parley implements AutoCloseable {
     @Override
     public void left(User user, Room room) {
       gateway.left(user, room);
+    }
+
+    @Override
+    public void removed(User user, Room room, String reason) {
+      gateway.removed(user, room, reason);
+    }
+
+    @Override
+    public void roleChanged(User user, Membership membership) {
+      gateway.roleChanged(user, membership);
     }
 
     @Override

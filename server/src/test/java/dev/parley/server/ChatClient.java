@@ -6,9 +6,11 @@ import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -19,17 +21,22 @@ import org.json.JSONObject;
  */
 final class ChatClient implements AutoCloseable {
   private static final String[] EVENTS = {"session", "message", "typing", "presence", "member", "room", "unread",
-      "loadMessages", "join", "userList", "shutdown", "rate_limited", "signed_out"};
+      "role", "room:removed", "loadMessages", "join", "userList", "shutdown", "rate_limited", "signed_out"};
 
   final Socket socket;
   private final Map<String, BlockingQueue<Object>> events = new ConcurrentHashMap<>();
+  /** Every event received, in order, as "event payload". */
+  private final List<String> log = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Object> connectErrors = new LinkedBlockingQueue<>();
 
   private ChatClient(Socket socket) {
     this.socket = socket;
     for (String event : EVENTS) {
       BlockingQueue<Object> queue = queue(event);
-      socket.on(event, args -> queue.add(args.length == 0 ? "" : args[0]));
+      socket.on(event, args -> {
+        log.add(event + " " + (args.length == 0 ? "" : args[0]));
+        queue.add(args.length == 0 ? "" : args[0]);
+      });
     }
     socket.on(Socket.EVENT_CONNECT_ERROR, args -> connectErrors.add(args[0]));
     BlockingQueue<Object> disconnects = queue(Socket.EVENT_DISCONNECT);
@@ -84,6 +91,11 @@ final class ChatClient implements AutoCloseable {
     ChatClient client = new ChatClient(IO.socket(URI.create("http://127.0.0.1:" + port + "/"), options));
     client.socket.connect();
     return client;
+  }
+
+  /** Every event received so far, in order, each as its name and its first argument. */
+  List<String> log() {
+    return List.copyOf(log);
   }
 
   BlockingQueue<Object> queue(String event) {

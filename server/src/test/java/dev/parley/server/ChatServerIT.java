@@ -128,9 +128,10 @@ class ChatServerIT {
     assertThat(nextText(eve).getString("text")).isEqualTo("hello all");
     JSONObject peek = eve.request("history", "roomId", dmId);
     assertThat(peek.getBoolean("ok")).isFalse();
-    assertThat(peek.getJSONObject("error").getString("code")).isEqualTo("forbidden");
+    assertThat(peek.getJSONObject("error").getString("code")).as("a DM eve is not in does not exist for her")
+        .isEqualTo("not_found");
     JSONObject sneak = eve.request("message:send", "roomId", dmId, "text", "hi", "clientMsgId", "x1");
-    assertThat(sneak.getJSONObject("error").getString("code")).isEqualTo("forbidden");
+    assertThat(sneak.getJSONObject("error").getString("code")).isEqualTo("not_found");
   }
 
   @Test
@@ -275,7 +276,7 @@ class ChatServerIT {
     assertThat(ada.request("message:send", "roomId", general, "text", "no id")
         .getJSONObject("error").getString("code")).isEqualTo("invalid_argument");
     assertThat(ada.request("message:send", "roomId", "999999", "text", "hi", "clientMsgId", "d")
-        .getJSONObject("error").getString("code")).isEqualTo("forbidden");
+        .getJSONObject("error").getString("code")).isEqualTo("not_found");
     assertThat(ada.request("room:join", "roomId", "999999")
         .getJSONObject("error").getString("code")).isEqualTo("not_found");
     assertThat(ada.request("history", "roomId", general, "limit", 1000)

@@ -149,9 +149,10 @@ class NodeChatIT {
       assertThat(event.toString()).as("eve's event").doesNotContain("just between us").doesNotContain("\"sure\"");
     }
     JsonNode attempts = result.get("attempts");
-    assertThat(code(attempts.get("history"))).isEqualTo("forbidden");
-    assertThat(code(attempts.get("send"))).isEqualTo("forbidden");
-    assertThat(code(attempts.get("read"))).isEqualTo("forbidden");
+    // A DM eve is not in does not exist for her: the same answer as an unknown room.
+    assertThat(code(attempts.get("history"))).isEqualTo("not_found");
+    assertThat(code(attempts.get("send"))).isEqualTo("not_found");
+    assertThat(code(attempts.get("read"))).isEqualTo("not_found");
     assertThat(code(attempts.get("join"))).as("a DM cannot be joined").isEqualTo("not_found");
     assertThat(code(attempts.get("members"))).isEqualTo("not_found");
     assertThat(attempts.at("/sync/ok").asBoolean()).as("%s", attempts.get("sync")).isTrue();
@@ -359,6 +360,37 @@ class NodeChatIT {
         .containsExactly(result.at("/after/id").asText());
   }
 
+  @Test
+  void aMemberRemovedWhileAwayRecoversWithoutTheRoom() throws Exception {
+    NodeScript node = node("kicked-while-away.js");
+    JsonNode reconnected = node.expect("reconnected");
+    JsonNode result = node.expect("result");
+    node.awaitSuccess();
+
+    String vault = result.get("vault").asText();
+    assertThat(reconnected.get("recovered").asBoolean()).as("socket.recovered").isTrue();
+    List<String> events = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    for (JsonNode event : result.get("events")) {
+      String name = event.get("event").asText();
+      events.add(name);
+      if (name.equals("message")) {
+        messages.add(event.at("/args/0/id").asText());
+      }
+      if (name.equals("room:removed")) {
+        assertThat(event.at("/args/0/roomId").asText()).isEqualTo(vault);
+        assertThat(event.at("/args/0/reason").asText()).isEqualTo("kicked");
+      } else {
+        assertThat(event.toString()).as("bob's event after the drop %s", event).doesNotContain("\"" + vault + "\"")
+            .doesNotContain("secret after the kick");
+      }
+    }
+    assertThat(events).as("told of the removal while away").contains("room:removed");
+    assertThat(messages).as("what was missed elsewhere, then the marker")
+        .containsExactly(result.at("/missed/id").asText(), result.at("/marker/id").asText());
+    assertThat(texts(result.get("sync"))).as("sync answers for general only").containsExactly(result.get("general").asText());
+  }
+
   // ---- bad input -----------------------------------------------------------------------------
 
   @Test
@@ -378,10 +410,10 @@ class NodeChatIT {
     expected.put("send: text 4001 characters", "too_long");
     expected.put("send: text 100000 characters", "too_long");
     expected.put("room:create: name 41 characters", "too_long");
-    // Sending to or reading a room one is not in is forbidden, whether or not it exists: an
-    // unknown id must not answer differently from someone else's DM.
-    expected.put("send: unknown room", "forbidden");
-    expected.put("history: unknown room", "forbidden");
+    // An unknown room is not found, and so is someone else's DM or private room: they must not
+    // answer differently.
+    expected.put("send: unknown room", "not_found");
+    expected.put("history: unknown room", "not_found");
     expected.put("room:leave: general", "forbidden");
     expected.put("room:join: unknown id", "not_found");
     expected.put("room:join: unknown name", "not_found");

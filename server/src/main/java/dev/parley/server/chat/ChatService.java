@@ -1,42 +1,41 @@
 package dev.parley.server.chat;
 
+import dev.parley.server.chat.RoomPolicy.Action;
+import dev.parley.server.chat.RoomPolicy.Decision;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The chat's rules: who may do what in which room, and what happens when they do. Storage work
- * runs on {@code storeExecutor}; messages go through the group-commit {@link MessageWriter};
- * connected clients hear about changes through {@link ChatEvents}. Thread-safe; never blocks the
- * caller.
+ * The chat: who the users are, what they post and read, and (through {@link #rooms()}) the rooms
+ * they are in. Whether a user may do something in a room is decided by the {@link RoomPolicy}
+ * for every request and every live event. Storage work runs on {@code storeExecutor}; messages go
+ * through the group-commit {@link MessageWriter}; connected clients hear about changes through
+ * {@link ChatEvents}. Thread-safe; never blocks the caller.
  */
 public final class ChatService {
   /** A guest's identity and the key that proves it next time. */
   public record GuestLogin(User user, String guestKey) {}
-
-  /** A room with its member list, as returned by a join. */
-  public record JoinedRoom(Membership membership, List<User> members) {}
 
   /** A page of history. */
   public record Page(List<Message> messages, boolean hasMore) {}
 
   public static final int MAX_PAGE = 100;
   private static final int CLIENT_MSG_ID_MAX = 64;
-  private static final int MAX_ROOM_NAME = 40;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ChatStore store;
@@ -44,20 +43,27 @@ public final class ChatService {
   private final MessageWriter writer;
   private final ChatEvents events;
   private final int maxTextLength;
-  /** Room ids of each user seen since start; kept in step with joins and leaves. */
-  private final Map<Long, Set<Long>> memberships = new ConcurrentHashMap<>();
+  private final RoomAccess access;
+  private final RoomService rooms;
   /** The id of {@code general}, once known; 0 before. */
   private volatile long generalId;
-  /** Rooms by id; only their identity (id, name, kind) is used from here. */
-  private final Map<Long, Room> rooms = new ConcurrentHashMap<>();
 
+  /** A chat in which nobody is a server admin. */
   public ChatService(ChatStore store, Executor storeExecutor, MessageWriter writer, ChatEvents events,
       int maxTextLength) {
+    this(store, storeExecutor, writer, events, maxTextLength, new RoomPolicy());
+  }
+
+  /** A chat whose rooms follow {@code policy}, which says among other things who the server admins are. */
+  public ChatService(ChatStore store, Executor storeExecutor, MessageWriter writer, ChatEvents events,
+      int maxTextLength, RoomPolicy policy) {
     this.store = store;
     this.storeExecutor = storeExecutor;
     this.writer = writer;
     this.events = events;
     this.maxTextLength = maxTextLength;
+    this.access = new RoomAccess(store, Objects.requireNonNull(policy, "policy"));
+    this.rooms = new RoomService(store, storeExecutor, writer, events, access);
   }
 
   public int maxTextLength() {
@@ -146,190 +152,25 @@ public final class ChatService {
   private void ensureGeneral(User user) {
     Room general = store.publicRoomByName(Room.GENERAL)
         .orElseThrow(() -> new StoreException("the room 'general' is missing"));
-    rooms.putIfAbsent(general.id(), general);
+    access.remember(general);
     generalId = general.id();
     if (store.addMember(general.id(), user.id())) {
-      cachedMemberships(user.id()).add(general.id());
+      access.joined(user.id(), general.id(), RoomRole.MEMBER);
     }
   }
 
   // ---- rooms -----------------------------------------------------------------------------------
 
-  /** The rooms of a user, with unread counts. */
+  /** Rooms and who is in them: lists, joins, DMs, invitations, removals, roles. */
+  public RoomService rooms() {
+    return rooms;
+  }
+
+  /** The rooms a user is in and receives, with unread counts and the user's role in each. */
   public CompletableFuture<List<Membership>> memberships(User user) {
-    return async(() -> loadMemberships(user.id()));
-  }
-
-  private List<Membership> loadMemberships(long userId) {
-    List<Membership> list = store.memberships(userId);
-    Set<Long> ids = ConcurrentHashMap.newKeySet();
-    for (Membership m : list) {
-      ids.add(m.room().id());
-      rooms.putIfAbsent(m.room().id(), m.room());
-    }
-    memberships.put(userId, ids);
-    return list;
-  }
-
-  private Set<Long> cachedMemberships(long userId) {
-    Set<Long> ids = memberships.get(userId);
-    if (ids == null) {
-      loadMemberships(userId);
-      ids = memberships.get(userId);
-    }
-    return ids;
-  }
-
-  /** Whether the user is a member, from memory when known. May block: call on the store executor. */
-  private boolean isMember(long userId, long roomId) {
-    return cachedMemberships(userId).contains(roomId);
-  }
-
-  /** Every public room, and whether the user is in it. */
-  public CompletableFuture<List<Map.Entry<Room, Boolean>>> publicRooms(User user) {
-    return async(() -> {
-      Set<Long> mine = cachedMemberships(user.id());
-      List<Map.Entry<Room, Boolean>> out = new ArrayList<>();
-      for (Room room : store.publicRooms()) {
-        out.add(Map.entry(room, mine.contains(room.id())));
-      }
-      return out;
-    });
-  }
-
-  /** Creates a public room and joins it. */
-  public CompletableFuture<JoinedRoom> createRoom(User user, String name, String topic) {
-    String trimmed = name == null ? null : name.strip();
-    if (trimmed != null && trimmed.length() > MAX_ROOM_NAME) {
-      return failed(new ChatException(ChatException.Code.TOO_LONG, "a room name is at most 40 characters"));
-    }
-    if (!Names.validRoom(trimmed)) {
-      return failed(ChatException.invalid("a room name is 1-40 letters, digits, spaces, '_', '.' or '-'"));
-    }
-    String cleanTopic = topic == null ? "" : topic.strip();
-    if (cleanTopic.indexOf('\0') >= 0) {
-      return failed(ChatException.invalid("a topic must not contain the NUL character"));
-    }
-    if (cleanTopic.length() > 200) {
-      return failed(new ChatException(ChatException.Code.TOO_LONG, "a topic is at most 200 characters"));
-    }
-    return async(() -> {
-      Room room;
-      try {
-        room = store.createPublicRoom(trimmed, cleanTopic, user.id());
-      } catch (StoreException.Conflict e) {
-        throw new ChatException(ChatException.Code.CONFLICT, "a room with that name exists");
-      }
-      rooms.put(room.id(), room);
-      return join(user, room);
-    }).thenCompose(joined -> notice(user, joined));
-  }
-
-  /** Joins a public room, by id or by name. */
-  public CompletableFuture<JoinedRoom> joinRoom(User user, Optional<Long> roomId, Optional<String> name) {
-    if (roomId.isEmpty() && name.isEmpty()) {
-      return failed(ChatException.invalid("give roomId or name"));
-    }
-    return async(() -> {
-      Optional<Room> room = roomId.isPresent() ? store.room(roomId.get())
-          : name.flatMap(n -> store.publicRoomByName(n.strip()));
-      if (room.isEmpty() || (room.get().kind() != Room.Kind.PUBLIC && !isMember(user.id(), room.get().id()))) {
-        throw ChatException.notFound("no such room");
-      }
-      rooms.putIfAbsent(room.get().id(), room.get());
-      return join(user, room.get());
-    }).thenCompose(joined -> notice(user, joined));
-  }
-
-  /** Membership changes, then a join notice if the user was not a member yet. */
-  private JoinedRoom join(User user, Room room) {
-    boolean added = store.addMember(room.id(), user.id());
-    cachedMemberships(user.id()).add(room.id());
-    if (added) {
-      events.joined(user, room);
-    }
-    Membership membership = store.memberships(user.id()).stream()
-        .filter(m -> m.room().id() == room.id()).findFirst()
-        .orElseThrow(() -> new StoreException("membership vanished"));
-    return new JoinedRoom(membership, added ? null : store.members(room.id()));
-  }
-
-  private CompletableFuture<JoinedRoom> notice(User user, JoinedRoom joined) {
-    if (joined.members() != null) {
-      return CompletableFuture.completedFuture(joined);
-    }
-    Room room = joined.membership().room();
-    return writer.submit(new NewMessage(room.id(), user, "", Optional.empty(), Message.Kind.JOIN))
-        .thenApplyAsync(m -> new JoinedRoom(
-            new Membership(new Room(room.id(), room.name(), room.kind(), room.topic(), m.seq(), room.memberCount()),
-                m.seq(), joined.membership().peer()),
-            store.members(room.id())), storeExecutor);
-  }
-
-  /** Leaves a public room (not {@code general}). */
-  public CompletableFuture<Void> leaveRoom(User user, long roomId) {
-    return async(() -> {
-      Room room = store.room(roomId).orElseThrow(() -> ChatException.notFound("no such room"));
-      if (!isMember(user.id(), roomId)) {
-        throw ChatException.notFound("you are not in that room");
-      }
-      if (room.kind() != Room.Kind.PUBLIC || Room.GENERAL.equalsIgnoreCase(room.name())) {
-        throw ChatException.forbidden("this room cannot be left");
-      }
-      return room;
-    }).thenCompose(room -> writer.submit(new NewMessage(roomId, user, "", Optional.empty(), Message.Kind.LEAVE))
-        .thenApplyAsync(m -> {
-          store.removeMember(roomId, user.id());
-          cachedMemberships(user.id()).remove(roomId);
-          events.left(user, room);
-          return null;
-        }, storeExecutor));
-  }
-
-  /** The members of a room the user can see. */
-  public CompletableFuture<List<User>> members(User user, long roomId) {
-    return async(() -> {
-      Room room = store.room(roomId).orElseThrow(() -> ChatException.notFound("no such room"));
-      if (room.kind() != Room.Kind.PUBLIC && !isMember(user.id(), roomId)) {
-        throw ChatException.notFound("no such room");
-      }
-      return store.members(roomId);
-    });
-  }
-
-  /** The DM room between {@code user} and another user, by id or name. */
-  public CompletableFuture<Membership> openDm(User user, Optional<Long> peerId, Optional<String> peerName) {
-    if (peerId.isEmpty() && peerName.isEmpty()) {
-      return failed(ChatException.invalid("give userId or name"));
-    }
-    return async(() -> {
-      Optional<User> peer = peerId.isPresent() ? store.user(peerId.get())
-          : peerName.flatMap(n -> store.userByName(n.strip()));
-      if (peer.isEmpty()) {
-        throw ChatException.notFound("no such user");
-      }
-      if (peer.get().id() == user.id()) {
-        throw ChatException.invalid("a direct message needs another user");
-      }
-      Room room = store.dmRoom(user.id(), peer.get().id());
-      rooms.putIfAbsent(room.id(), room);
-      boolean newForUser = cachedMemberships(user.id()).add(room.id());
-      boolean newForPeer = cachedMemberships(peer.get().id()).add(room.id());
-      Membership mine = membershipOf(user.id(), room.id());
-      if (newForUser) {
-        events.joined(user, room);
-      }
-      if (newForPeer) {
-        events.joined(peer.get(), room);
-        events.roomAdded(peer.get(), membershipOf(peer.get().id(), room.id()));
-      }
-      return mine;
-    });
-  }
-
-  private Membership membershipOf(long userId, long roomId) {
-    return store.memberships(userId).stream().filter(m -> m.room().id() == roomId).findFirst()
-        .orElseThrow(() -> new StoreException("membership vanished"));
+    return async(() -> access.load(user.id()).stream()
+        .filter(m -> access.decide(user, m.room(), Action.RECEIVE) == Decision.ALLOW)
+        .toList());
   }
 
   // ---- messages --------------------------------------------------------------------------------
@@ -350,13 +191,11 @@ public final class ChatService {
       // Not storable in PostgreSQL, and never part of a real message.
       return failed(ChatException.invalid("text must not contain the NUL character"));
     }
-    Set<Long> known = memberships.get(user.id());
-    if (known != null) {
-      return known.contains(roomId) ? submit(user, roomId, text, clientMsgId)
-          : failed(ChatException.forbidden("you are not in that room"));
+    if (access.allowsNow(user, roomId, Action.SEND)) {
+      return submit(user, roomId, text, clientMsgId);
     }
-    return async(() -> isMember(user.id(), roomId)).thenCompose(member -> member
-        ? submit(user, roomId, text, clientMsgId) : failed(ChatException.forbidden("you are not in that room")));
+    return async(() -> access.require(user, roomId, Action.SEND))
+        .thenCompose(room -> submit(user, roomId, text, clientMsgId));
   }
 
   private CompletableFuture<Message> submit(User user, long roomId, String text, String clientMsgId) {
@@ -365,15 +204,7 @@ public final class ChatService {
 
   /** Called by the writer for each committed message, in order. */
   public void delivered(Message message) {
-    Room room = rooms.get(message.roomId());
-    if (room == null) {
-      room = store.room(message.roomId()).orElse(null);
-      if (room == null) {
-        return;
-      }
-      rooms.put(room.id(), room);
-    }
-    events.message(room, message);
+    access.room(message.roomId()).ifPresent(room -> events.message(room, message));
   }
 
   /** A page of a room's history. */
@@ -386,9 +217,7 @@ public final class ChatService {
       return failed(ChatException.invalid("give before or after, not both"));
     }
     return async(() -> {
-      if (!isMember(user.id(), roomId)) {
-        throw ChatException.forbidden("you are not in that room");
-      }
+      access.require(user, roomId, Action.READ);
       return page(roomId, before, after, limit);
     });
   }
@@ -403,7 +232,10 @@ public final class ChatService {
     return new Page(List.copyOf(messages), hasMore);
   }
 
-  /** What the user missed in each room after the seq given for it. */
+  /**
+   * What the user missed in each room after the seq given for it. Rooms the user may not read
+   * are left out of the answer, as if not asked about.
+   */
   public CompletableFuture<Map<Long, Page>> sync(User user, Map<Long, Long> lastSeqs) {
     if (lastSeqs.size() > 1000) {
       return failed(ChatException.invalid("too many rooms"));
@@ -411,7 +243,7 @@ public final class ChatService {
     return async(() -> {
       Map<Long, Page> out = new LinkedHashMap<>();
       for (Map.Entry<Long, Long> e : lastSeqs.entrySet()) {
-        if (isMember(user.id(), e.getKey())) {
+        if (access.decide(user, e.getKey(), Action.READ) == Decision.ALLOW) {
           out.put(e.getKey(), page(e.getKey(), Optional.empty(), Optional.of(Math.max(0, e.getValue())), MAX_PAGE));
         }
       }
@@ -422,9 +254,7 @@ public final class ChatService {
   /** Marks a room read up to {@code seq}. */
   public CompletableFuture<long[]> markRead(User user, long roomId, long seq) {
     return async(() -> {
-      if (!isMember(user.id(), roomId)) {
-        throw ChatException.forbidden("you are not in that room");
-      }
+      access.require(user, roomId, Action.READ);
       long position = store.markRead(roomId, user.id(), seq);
       long last = store.lastSeqs(List.of(roomId)).getOrDefault(roomId, 0L);
       long unread = Math.max(0, last - position);
@@ -433,16 +263,34 @@ public final class ChatService {
     });
   }
 
-  /** Whether the user is a member of the room, from memory only (for ephemeral events). */
-  public boolean knownMember(long userId, long roomId) {
-    Set<Long> ids = memberships.get(userId);
-    return ids != null && ids.contains(roomId);
+  /**
+   * Whether the user may tell a room it is typing, from memory only: typing is of the moment and
+   * its handler runs on an event loop. False when not known yet.
+   */
+  public boolean mayType(User user, long roomId) {
+    return access.allowsNow(user, roomId, Action.TYPE);
   }
 
-  /** The room ids a connected user is in, from memory. */
-  public Set<Long> knownRooms(long userId) {
-    Set<Long> ids = memberships.get(userId);
-    return ids == null ? Set.of() : Set.copyOf(ids);
+  /**
+   * The rooms whose members may hear when this connected user comes online or goes offline: those
+   * the user is in. Presence thus reaches only users who share a room with them. From memory.
+   */
+  public Set<Long> presenceRooms(User user) {
+    Set<Long> rooms = new HashSet<>();
+    for (long roomId : access.roomsNow(user.id())) {
+      if (access.allowsNow(user, roomId, Action.RECEIVE)) {
+        rooms.add(roomId);
+      }
+    }
+    return rooms;
+  }
+
+  /**
+   * Whether the user receives a room's events, from memory only: a recovered connection is given
+   * back only the rooms for which this holds. False when the user or room is not known.
+   */
+  public boolean receivesNow(User user, long roomId) {
+    return access.allowsNow(user, roomId, Action.RECEIVE);
   }
 
   /** Posts to {@code general} (for the tutorial namespace, whose users are always in it). */
@@ -473,15 +321,11 @@ public final class ChatService {
   // ---- helpers ---------------------------------------------------------------------------------
 
   private <T> CompletableFuture<T> async(Supplier<T> work) {
-    try {
-      return CompletableFuture.supplyAsync(work, storeExecutor);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return failed(new ChatException(ChatException.Code.OVERLOADED, "the server is busy; retry later"));
-    }
+    return Futures.async(storeExecutor, work);
   }
 
   private static <T> CompletableFuture<T> failed(Throwable e) {
-    return CompletableFuture.failedFuture(e);
+    return Futures.failed(e);
   }
 
   /** The cause of a failed future, without CompletionException wrappers. */

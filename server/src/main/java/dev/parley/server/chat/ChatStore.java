@@ -39,8 +39,19 @@ public interface ChatStore {
   /** Every public room. */
   List<Room> publicRooms();
 
-  /** Creates a public room; {@link StoreException.Conflict} if the name is taken. */
+  /** Creates a public room with no members; {@link StoreException.Conflict} if the name is taken. */
   Room createPublicRoom(String name, String topic, long createdBy);
+
+  /**
+   * Creates a public or private room with {@code ownerId} as its owner and only member, in one
+   * transaction. A public room's name must be free among public rooms (case-insensitively),
+   * {@link StoreException.Conflict} otherwise; private rooms may share names with any room, so
+   * that creating one never tells whether a name is in use where the creator cannot see.
+   */
+  Room createRoom(String name, Room.Kind kind, String topic, long ownerId);
+
+  /** Every private room (server admins list them). */
+  List<Room> privateRooms();
 
   /** The DM room of two users, created (with both as members) if missing. */
   Room dmRoom(long userA, long userB);
@@ -57,6 +68,37 @@ public interface ChatStore {
 
   /** The members of a room. */
   List<User> members(long roomId);
+
+  /** The members of a room with their roles, by name. */
+  List<Member> roster(long roomId);
+
+  /** A member's role; empty when the user is not a member. */
+  Optional<RoomRole> role(long roomId, long userId);
+
+  /**
+   * Removes a member. When that was the room's last owner and others remain, the one of them in
+   * the room longest becomes owner, moderators before members, in the same transaction: a room
+   * with members always has an owner once it had one.
+   *
+   * @return empty when the user was not a member
+   */
+  Optional<Removal> removeMemberKeepingOwner(long roomId, long userId);
+
+  /** What {@link #removeMemberKeepingOwner} did: the role the member had, and who became owner. */
+  record Removal(RoomRole role, Optional<User> newOwner) {}
+
+  /** Sets a member's role, never taking the last owner's away. */
+  RoleChange setRole(long roomId, long userId, RoomRole role);
+
+  /** The outcome of {@link #setRole}. */
+  enum RoleChange {
+    CHANGED,
+    /** The member had that role already. */
+    UNCHANGED,
+    NOT_A_MEMBER,
+    /** Refused: the member is the room's only owner and would no longer be one. */
+    LAST_OWNER
+  }
 
   /** The rooms of a user with its read position. */
   List<Membership> memberships(long userId);

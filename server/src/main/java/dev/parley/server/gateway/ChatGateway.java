@@ -6,9 +6,11 @@ import dev.parley.server.auth.Principal;
 import dev.parley.server.chat.ChatEvents;
 import dev.parley.server.chat.ChatException;
 import dev.parley.server.chat.ChatService;
+import dev.parley.server.chat.Member;
 import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.Room;
+import dev.parley.server.chat.RoomService;
 import dev.parley.server.chat.User;
 import dev.parley.socketio.Ack;
 import dev.parley.socketio.Args;
@@ -34,8 +36,9 @@ import java.util.function.BiConsumer;
  * The {@code /chat} namespace of docs/protocol.md on top of {@link ChatService}: signs sockets in,
  * turns requests into service calls and acknowledgements, and delivers the service's events to
  * the sockets of the users concerned. Each socket is in the Socket.IO room {@code u:<userId>} and
- * in {@code r:<roomId>} for each chat room its user is in. Presence and typing are ephemeral and
- * live here.
+ * in {@code r:<roomId>} for each chat room its user is in, and leaves it the moment its user is
+ * no longer a member. Presence and typing are ephemeral and live here; whether they may be sent
+ * is the chat's {@link dev.parley.server.chat.RoomPolicy} to say, like everything else about rooms.
  */
 public final class ChatGateway implements ChatEvents {
   /** The namespace it serves. */
@@ -49,6 +52,7 @@ public final class ChatGateway implements ChatEvents {
   private final RateLimiter limiter;
   private final Authenticator authenticator;
   private final boolean guests;
+  private final RoomService rooms;
   private final Namespace namespace;
   /** Open connections per user, over all tabs. */
   private final Map<Long, Integer> online = new ConcurrentHashMap<>();
@@ -65,6 +69,7 @@ public final class ChatGateway implements ChatEvents {
     this.limiter = limiter;
     this.authenticator = authenticator;
     this.guests = guests;
+    this.rooms = chat.rooms();
     this.namespace = server.namespace(NAMESPACE);
     namespace.use(this::signIn);
     namespace.onConnection(this::onConnection);
@@ -294,38 +299,17 @@ public final class ChatGateway implements ChatEvents {
   }
 
   private void presence(User user, boolean isOnline) {
-    Set<Long> rooms = chat.knownRooms(user.id());
-    if (rooms.isEmpty()) {
+    Set<Long> audience = chat.presenceRooms(user);
+    if (audience.isEmpty()) {
       return;
     }
-    String[] keys = rooms.stream().map(ChatGateway::roomKey).toArray(String[]::new);
+    String[] keys = audience.stream().map(ChatGateway::roomKey).toArray(String[]::new);
     namespace.to(keys).emit("presence", Map.of("user", Dto.user(user, isOnline)));
   }
 
   private void register(Socket socket, User user) {
     Map<Long, Long> typingSentAt = new HashMap<>();
-    on(socket, user, "rooms:list", (req, ack) -> Replies.reply(ack, chat.publicRooms(user), list -> {
-      List<Dto.RoomDto> rooms = new ArrayList<>();
-      list.forEach(e -> rooms.add(Dto.room(e.getKey(), e.getValue())));
-      return Replies.ok("rooms", rooms);
-    }));
-    on(socket, user, "room:create", (req, ack) -> Replies.reply(ack,
-        chat.createRoom(user, Fields.text(req, "name"), Fields.optionalText(req, "topic").orElse("")),
-        joined -> Replies.ok("room", Dto.room(joined.membership()))));
-    on(socket, user, "room:join", (req, ack) -> Replies.reply(ack,
-        chat.joinRoom(user, Fields.optionalId(req, "roomId"), Fields.optionalText(req, "name")),
-        joined -> {
-          Map<String, Object> reply = Replies.ok("room", Dto.room(joined.membership()));
-          reply.put("members", joined.members().stream().map(u -> Dto.user(u, isOnline(u.id()))).toList());
-          return reply;
-        }));
-    on(socket, user, "room:leave", (req, ack) -> Replies.reply(ack, chat.leaveRoom(user, Fields.id(req, "roomId")),
-        v -> Replies.ok()));
-    on(socket, user, "room:members", (req, ack) -> Replies.reply(ack, chat.members(user, Fields.id(req, "roomId")),
-        members -> Replies.ok("members", members.stream().map(u -> Dto.user(u, isOnline(u.id()))).toList())));
-    on(socket, user, "dm:open", (req, ack) -> Replies.reply(ack,
-        chat.openDm(user, Fields.optionalId(req, "userId"), Fields.optionalText(req, "name")),
-        m -> Replies.ok("room", Dto.room(m))));
+    registerRooms(socket, user);
     on(socket, user, "message:send", (req, ack) -> Replies.reply(ack,
         chat.send(user, Fields.id(req, "roomId"), Fields.text(req, "text"), Fields.text(req, "clientMsgId")),
         m -> {
@@ -383,7 +367,7 @@ public final class ChatGateway implements ChatEvents {
       } catch (ChatException e) {
         return;
       }
-      if (!chat.knownMember(user.id(), roomId)) {
+      if (!chat.mayType(user, roomId)) {
         return;
       }
       long now = System.currentTimeMillis();
@@ -401,6 +385,9 @@ public final class ChatGateway implements ChatEvents {
     });
     socket.onDisconnect(reason -> {
       for (Long roomId : typingSentAt.keySet()) {
+        if (!chat.mayType(user, roomId)) {
+          continue;
+        }
         namespace.to(roomKey(roomId)).asVolatile()
             .emit("typing", Map.of("roomId", Long.toString(roomId), "user", Dto.user(user), "typing", false));
       }
@@ -408,6 +395,41 @@ public final class ChatGateway implements ChatEvents {
         presence(user, false);
       }
     });
+  }
+
+  private void registerRooms(Socket socket, User user) {
+    on(socket, user, "rooms:list", (req, ack) -> Replies.reply(ack, rooms.list(user),
+        list -> Replies.ok("rooms", list.stream().map(l -> Dto.room(l.room(), l.role())).toList())));
+    on(socket, user, "room:create", (req, ack) -> Replies.reply(ack,
+        rooms.create(user, Fields.text(req, "name"), Fields.optionalText(req, "topic").orElse(""),
+            Fields.optionalBool(req, "private")),
+        joined -> Replies.ok("room", Dto.room(joined.membership()))));
+    on(socket, user, "room:join", (req, ack) -> Replies.reply(ack,
+        rooms.join(user, Fields.optionalId(req, "roomId"), Fields.optionalText(req, "name")),
+        joined -> {
+          Map<String, Object> reply = Replies.ok("room", Dto.room(joined.membership()));
+          reply.put("members", members(joined.members()));
+          return reply;
+        }));
+    on(socket, user, "room:leave", (req, ack) -> Replies.reply(ack, rooms.leave(user, Fields.id(req, "roomId")),
+        v -> Replies.ok()));
+    on(socket, user, "room:members", (req, ack) -> Replies.reply(ack, rooms.members(user, Fields.id(req, "roomId")),
+        members -> Replies.ok("members", members(members))));
+    on(socket, user, "dm:open", (req, ack) -> Replies.reply(ack,
+        rooms.openDm(user, Fields.optionalId(req, "userId"), Fields.optionalText(req, "name")),
+        m -> Replies.ok("room", Dto.room(m))));
+    on(socket, user, "room:invite", (req, ack) -> Replies.reply(ack,
+        rooms.invite(user, Fields.id(req, "roomId"), Fields.optionalId(req, "userId"), Fields.optionalText(req, "name")),
+        member -> Replies.ok("user", Dto.member(member, isOnline(member.user().id())))));
+    on(socket, user, "room:kick", (req, ack) -> Replies.reply(ack,
+        rooms.kick(user, Fields.id(req, "roomId"), Fields.id(req, "userId")), v -> Replies.ok()));
+    on(socket, user, "room:role", (req, ack) -> Replies.reply(ack,
+        rooms.setRole(user, Fields.id(req, "roomId"), Fields.id(req, "userId"), Fields.role(req, "role")),
+        member -> Replies.ok("user", Dto.member(member, isOnline(member.user().id())))));
+  }
+
+  private List<Dto.UserDto> members(List<Member> members) {
+    return members.stream().map(m -> Dto.member(m, isOnline(m.user().id()))).toList();
   }
 
   /**
@@ -465,6 +487,30 @@ public final class ChatGateway implements ChatEvents {
     namespace.to(roomKey(room.id())).emit("member",
         Map.of("roomId", Long.toString(room.id()), "user", Dto.user(user), "joined", false));
     namespace.in(userKey(user.id())).socketsLeave(roomKey(room.id()));
+    // The user's other tabs learn it too.
+    namespace.to(userKey(user.id())).emit("room:removed", Map.of("roomId", Long.toString(room.id()), "reason", "left"));
+  }
+
+  /**
+   * The removed user's sockets leave the room first: each event loop runs the leave before any
+   * later broadcast to the room, so nothing sent from here on reaches them, typing included; and
+   * their {@code room:removed} comes after the leave, so a client that has it receives nothing
+   * more of the room.
+   */
+  @Override
+  public void removed(User user, Room room, String reason) {
+    namespace.in(userKey(user.id())).socketsLeave(roomKey(room.id()));
+    namespace.to(userKey(user.id())).emit("room:removed", Map.of("roomId", Long.toString(room.id()), "reason", reason));
+    namespace.to(roomKey(room.id())).emit("member",
+        Map.of("roomId", Long.toString(room.id()), "user", Dto.user(user), "joined", false));
+  }
+
+  @Override
+  public void roleChanged(User user, Membership membership) {
+    long roomId = membership.room().id();
+    namespace.to(roomKey(roomId)).emit("role", Map.of("roomId", Long.toString(roomId),
+        "user", Dto.user(user, isOnline(user.id())), "role", Dto.code(membership.role())));
+    namespace.to(userKey(user.id())).emit("room", Dto.room(membership));
   }
 
   @Override

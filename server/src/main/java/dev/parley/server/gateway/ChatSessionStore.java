@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * "the messages after id W" is exactly what follows an offset carrying W.
  *
  * <p>After a restart, only messages are replayed: typing and presence are ephemeral, rooms
- * joined meanwhile are announced by the gateway. A client away so long that more than
+ * joined meanwhile are announced by the gateway. A session is given back only with the chat rooms
+ * its user still receives, and with nothing that was sent to the others: a user removed from a
+ * room (or who left it from another tab) while the connection was down gets none of what was
+ * said there meanwhile. A session read from the database gets the user's rooms of now anyway. A client away so long that more than
  * {@link #MAX_REPLAY} messages were committed after its offset is not recovered; it starts a new
  * session and catches up room by room with {@code sync}.
  */
@@ -66,6 +70,7 @@ public final class ChatSessionStore implements SessionStore {
   private final int nodeId;
   private final Clock clock;
   private final String namespace;
+  private final BiPredicate<User, Long> stillReceives;
   private final ObjectMapper json = new ObjectMapper();
   /** The id of the newest message sent; written under the namespace's record lock. */
   private volatile long lastMessageId;
@@ -80,6 +85,16 @@ public final class ChatSessionStore implements SessionStore {
    */
   public ChatSessionStore(String namespace, ChatStore store, Executor executor, Duration window, int nodeId,
       Clock clock) {
+    this(namespace, store, executor, window, nodeId, clock, (user, roomId) -> true);
+  }
+
+  /**
+   * As above; a session kept in memory is recovered with only the chat rooms (by id) that
+   * {@code stillReceives} says its user still receives. It must not block.
+   */
+  public ChatSessionStore(String namespace, ChatStore store, Executor executor, Duration window, int nodeId,
+      Clock clock, BiPredicate<User, Long> stillReceives) {
+    this.stillReceives = stillReceives;
     this.namespace = namespace;
     this.store = store;
     this.executor = executor;
@@ -152,8 +167,7 @@ public final class ChatSessionStore implements SessionStore {
       if (found.isPresent()) {
         // The memory store's upTo has no message part: "~0" makes it an offset of this store
         // that since() filters nothing from.
-        RecoveredSession r = found.get();
-        return CompletableFuture.completedFuture(Optional.of(
+        return CompletableFuture.completedFuture(found.map(r -> withoutLostRooms(r, at)).map(r ->
             new RecoveredSession(r.session(), r.missed(), r.upTo() == null ? null : r.upTo() + "~0")));
       }
       CompletableFuture<Optional<RecoveredSession>> result = new CompletableFuture<>();
@@ -170,6 +184,46 @@ public final class ChatSessionStore implements SessionStore {
       }
       return result;
     });
+  }
+
+  /**
+   * The recovered session without the chat rooms its user no longer receives, and its missed
+   * packets without those sent to them: the packets after the client's offset are looked up
+   * again for the rooms kept, up to the same offset as before.
+   */
+  private RecoveredSession withoutLostRooms(RecoveredSession recovered, Offset from) {
+    PersistedSession session = recovered.session();
+    if (!(session.data().get(ChatGateway.USER) instanceof User user) || recovered.upTo() == null) {
+      return recovered;
+    }
+    Set<String> kept = new HashSet<>();
+    for (String room : session.rooms()) {
+      if (!room.startsWith("r:") || stillReceives.test(user, Long.parseLong(room.substring(2)))) {
+        kept.add(room);
+      }
+    }
+    if (kept.size() == session.rooms().size()) {
+      return recovered;
+    }
+    long upTo = counter(recovered.upTo());
+    List<StoredPacket> missed = new ArrayList<>();
+    for (StoredPacket packet : memory.since(from.memory(), kept)) {
+      Offset own = Offset.parse(offsetOf(packet));
+      if (own != null && counter(own.memory()) <= upTo) {
+        missed.add(packet);
+      }
+    }
+    return new RecoveredSession(new PersistedSession(session.sid(), session.pid(), kept, session.data(),
+        session.disconnectedAt()), missed, recovered.upTo());
+  }
+
+  /** The packet counter of an in-memory offset, {@code <epoch>-<counter>}; -1 if it has none. */
+  private static long counter(String memoryOffset) {
+    try {
+      return Long.parseLong(memoryOffset.substring(memoryOffset.lastIndexOf('-') + 1), 36);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Recovers a session of an earlier run of the server from the database. Blocks. */

@@ -2,6 +2,7 @@ package dev.parley.server.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.chat.ChatException;
+import dev.parley.server.chat.RoomRole;
 import java.util.Optional;
 
 /** Reads request fields strictly: a field of the wrong type is an error, never coerced. */
@@ -83,5 +84,25 @@ final class Fields {
       throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be true or false");
     }
     return node.booleanValue();
+  }
+
+  /** An optional boolean: absent or null is {@code false}. */
+  static boolean optionalBool(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    return bool(request, field);
+  }
+
+  /** A room role, spelled {@code owner}, {@code moderator} or {@code member}. */
+  static RoomRole role(JsonNode request, String field) {
+    String text = text(request, field);
+    for (RoomRole role : RoomRole.values()) {
+      if (Dto.code(role).equals(text)) {
+        return role;
+      }
+    }
+    throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be owner, moderator or member");
   }
 }

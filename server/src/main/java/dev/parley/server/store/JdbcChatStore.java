@@ -5,10 +5,12 @@ import static dev.parley.server.store.Jdbc.list;
 import static dev.parley.server.store.Jdbc.update;
 
 import dev.parley.server.chat.ChatStore;
+import dev.parley.server.chat.Member;
 import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.NewMessage;
 import dev.parley.server.chat.Room;
+import dev.parley.server.chat.RoomRole;
 import dev.parley.server.chat.SocketSession;
 import dev.parley.server.chat.StoreException;
 import dev.parley.server.chat.User;
@@ -29,8 +31,13 @@ import java.util.Optional;
  * no mutable state; each call takes a pooled connection for its duration.
  *
  * <p>Rooms and users are named case-insensitively through a {@code name_lower} column computed
- * here, so both engines compare names the same way. The room {@code general} (id 1) comes with
- * the first migration.
+ * here, so both engines compare names the same way; only public rooms' names are unique. The
+ * room {@code general} (id 1) comes with the first migration.
+ *
+ * <p>Changes that must keep a room with an owner (removing a member, setting a role) first lock the
+ * room's row with an update that changes nothing, so that two of them on one room run one after
+ * the other on PostgreSQL too (SQLite has one writer anyway). The message appender locks room
+ * rows before membership rows as well, so the two never wait for each other in a circle.
  */
 public final class JdbcChatStore implements ChatStore {
   // ---- users
@@ -47,6 +54,8 @@ public final class JdbcChatStore implements ChatStore {
       + " FROM rooms r WHERE r.kind = 'public' AND r.name_lower = ?";
   private static final String PUBLIC_ROOMS = "SELECT " + Rows.ROOM_COLUMNS
       + " FROM rooms r WHERE r.kind = 'public' ORDER BY r.name_lower";
+  private static final String PRIVATE_ROOMS = "SELECT " + Rows.ROOM_COLUMNS
+      + " FROM rooms r WHERE r.kind = 'private' ORDER BY r.name_lower, r.id";
   private static final String DM_ROOM = "SELECT " + Rows.ROOM_COLUMNS + " FROM rooms r WHERE r.dm_key = ?";
   private static final String INSERT_ROOM = "INSERT INTO rooms"
       + " (id, name, name_lower, kind, topic, dm_key, last_seq, created_by, created_at)"
@@ -56,12 +65,25 @@ public final class JdbcChatStore implements ChatStore {
   /** A new member has read what was there before it joined. */
   private static final String INSERT_MEMBER = "INSERT INTO memberships (room_id, user_id, role, last_read_seq, joined_at)"
       + " SELECT r.id, ?, 'member', r.last_seq, ? FROM rooms r WHERE r.id = ? ON CONFLICT DO NOTHING";
+  private static final String INSERT_OWNER = "INSERT INTO memberships (room_id, user_id, role, last_read_seq, joined_at)"
+      + " VALUES (?, ?, 'owner', 0, ?)";
   private static final String DELETE_MEMBER = "DELETE FROM memberships WHERE room_id = ? AND user_id = ?";
   private static final String IS_MEMBER = "SELECT 1 FROM memberships WHERE room_id = ? AND user_id = ?";
   private static final String MEMBERS = "SELECT " + Rows.USER_COLUMNS
       + " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.room_id = ? ORDER BY u.name_lower";
-  private static final String MEMBERSHIPS = "SELECT " + Rows.ROOM_COLUMNS + ", m.last_read_seq"
+  private static final String MEMBERSHIPS = "SELECT " + Rows.ROOM_COLUMNS + ", m.last_read_seq, m.role"
       + " FROM memberships m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ? ORDER BY r.id";
+  private static final String ROSTER = "SELECT " + Rows.USER_COLUMNS + ", m.role"
+      + " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.room_id = ? ORDER BY u.name_lower";
+  private static final String ROLE = "SELECT role FROM memberships WHERE room_id = ? AND user_id = ?";
+  private static final String SET_ROLE = "UPDATE memberships SET role = ? WHERE room_id = ? AND user_id = ?";
+  private static final String OWNERS = "SELECT COUNT(*) FROM memberships WHERE room_id = ? AND role = 'owner'";
+  /** Who takes over from a room's last owner: moderators first, then the longest in the room. */
+  private static final String SUCCESSOR = "SELECT " + Rows.USER_COLUMNS
+      + " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?"
+      + " ORDER BY CASE m.role WHEN 'moderator' THEN 0 ELSE 1 END, m.joined_at, m.user_id LIMIT 1";
+  /** Changes nothing; takes the room row's lock until the transaction ends. */
+  private static final String LOCK_ROOM = "UPDATE rooms SET last_seq = last_seq WHERE id = ?";
 
   // ---- messages: both walk the index messages_room_seq from a seq and stop after the page
   /** The newest messages below a seq, newest first. Parameters: room, below, limit. */
@@ -170,6 +192,29 @@ public final class JdbcChatStore implements ChatStore {
     return new Room(id, name, Room.Kind.PUBLIC, topic, 0, 0);
   }
 
+  @Override
+  public Room createRoom(String name, Room.Kind kind, String topic, long ownerId) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(topic, "topic");
+    if (kind != Room.Kind.PUBLIC && kind != Room.Kind.PRIVATE) {
+      throw new IllegalArgumentException("createRoom makes public or private rooms, not " + kind);
+    }
+    long id = ids.next();
+    return jdbc.write("create the room '" + name + "'", c -> {
+      long now = clock.millis();
+      if (update(c, INSERT_ROOM, id, name, Rows.lower(name), Rows.code(kind), topic, null, ownerId, now) == 0) {
+        throw new StoreException.Conflict("a room named '" + name + "' exists already");
+      }
+      update(c, INSERT_OWNER, id, ownerId, now);
+      return new Room(id, name, kind, topic, 0, 1);
+    });
+  }
+
+  @Override
+  public List<Room> privateRooms() {
+    return jdbc.read("list the private rooms", c -> list(c, PRIVATE_ROOMS, Rows::room));
+  }
+
   /**
    * Race-safe: the DM's key is unique, so of two concurrent first calls one inserts the room and
    * the other finds it. Both users are (again) members afterwards.
@@ -228,15 +273,74 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
+  public List<Member> roster(long roomId) {
+    return jdbc.read("list the members of room " + roomId, c -> list(c, ROSTER,
+        row -> new Member(Rows.user(row), Rows.parse(RoomRole.class, row.getString("role"))), roomId));
+  }
+
+  @Override
+  public Optional<RoomRole> role(long roomId, long userId) {
+    return jdbc.read("read the role of user " + userId + " in room " + roomId, c -> role(c, roomId, userId));
+  }
+
+  private static Optional<RoomRole> role(Connection c, long roomId, long userId) throws SQLException {
+    return first(c, ROLE, row -> Rows.parse(RoomRole.class, row.getString(1)), roomId, userId);
+  }
+
+  @Override
+  public Optional<Removal> removeMemberKeepingOwner(long roomId, long userId) {
+    return jdbc.write("remove user " + userId + " from room " + roomId, c -> {
+      update(c, LOCK_ROOM, roomId);
+      Optional<RoomRole> role = role(c, roomId, userId);
+      if (role.isEmpty()) {
+        return Optional.<Removal>empty();
+      }
+      update(c, DELETE_MEMBER, roomId, userId);
+      Optional<User> successor = Optional.empty();
+      if (role.get() == RoomRole.OWNER && owners(c, roomId) == 0) {
+        successor = first(c, SUCCESSOR, Rows::user, roomId);
+        if (successor.isPresent()) {
+          update(c, SET_ROLE, Rows.code(RoomRole.OWNER), roomId, successor.get().id());
+        }
+      }
+      return Optional.of(new Removal(role.get(), successor));
+    });
+  }
+
+  @Override
+  public RoleChange setRole(long roomId, long userId, RoomRole role) {
+    Objects.requireNonNull(role, "role");
+    return jdbc.write("set the role of user " + userId + " in room " + roomId, c -> {
+      update(c, LOCK_ROOM, roomId);
+      Optional<RoomRole> current = role(c, roomId, userId);
+      if (current.isEmpty()) {
+        return RoleChange.NOT_A_MEMBER;
+      }
+      if (current.get() == role) {
+        return RoleChange.UNCHANGED;
+      }
+      if (current.get() == RoomRole.OWNER && owners(c, roomId) == 1) {
+        return RoleChange.LAST_OWNER;
+      }
+      update(c, SET_ROLE, Rows.code(role), roomId, userId);
+      return RoleChange.CHANGED;
+    });
+  }
+
+  private static long owners(Connection c, long roomId) throws SQLException {
+    return first(c, OWNERS, row -> row.getLong(1), roomId).orElse(0L);
+  }
+
+  @Override
   public List<Membership> memberships(long userId) {
     return jdbc.read("list the rooms of user " + userId, c -> {
-      record Row(Room room, long lastReadSeq, Optional<Long> peerId) {}
+      record Row(Room room, long lastReadSeq, Optional<Long> peerId, RoomRole role) {}
       List<Row> rows = list(c, MEMBERSHIPS, row -> new Row(Rows.room(row), row.getLong("last_read_seq"),
-          peerOf(row.getString("room_dm_key"), userId)), userId);
+          peerOf(row.getString("room_dm_key"), userId), Rows.parse(RoomRole.class, row.getString("role"))), userId);
       Map<Long, User> peers = usersById(c, rows.stream().map(Row::peerId).flatMap(Optional::stream).toList());
       List<Membership> memberships = new ArrayList<>(rows.size());
       for (Row row : rows) {
-        memberships.add(new Membership(row.room(), row.lastReadSeq(), row.peerId().map(peers::get)));
+        memberships.add(new Membership(row.room(), row.lastReadSeq(), row.peerId().map(peers::get), row.role()));
       }
       return memberships;
     });

@@ -4,14 +4,23 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.chat.ChatStore;
+import dev.parley.server.chat.Member;
 import dev.parley.server.chat.Membership;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.NewMessage;
 import dev.parley.server.chat.Room;
+import dev.parley.server.chat.RoomRole;
 import dev.parley.server.chat.SocketSession;
 import dev.parley.server.chat.StoreException;
 import dev.parley.server.chat.User;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +32,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +57,12 @@ abstract class ChatStoreContract {
 
   /** Removes what {@link #openDatabase()} made; the database is closed already. */
   protected void dropDatabase() {}
+
+  /**
+   * The JDBC URL of another new, empty database, not migrated, removed with the test's own by
+   * {@link #dropDatabase()}: for tests of the migrations themselves.
+   */
+  protected abstract String emptyDatabaseUrl();
 
   @BeforeEach
   void openStore() {
@@ -527,6 +544,190 @@ abstract class ChatStoreContract {
     assertThat(store.room(general.id()).orElseThrow().lastSeq()).isEqualTo(2);
   }
 
+  // ---- private rooms and roles -----------------------------------------------------------------
+
+  @Test
+  void aCreatedRoomHasItsCreatorAsOwnerAndOnlyMember() {
+    User ada = user("ada");
+
+    Room lounge = store.createRoom("Lounge", Room.Kind.PUBLIC, "sofas", ada.id());
+    Room plans = store.createRoom("Plans", Room.Kind.PRIVATE, "", ada.id());
+
+    assertThat(lounge).isEqualTo(new Room(lounge.id(), "Lounge", Room.Kind.PUBLIC, "sofas", 0, 1));
+    assertThat(plans).isEqualTo(new Room(plans.id(), "Plans", Room.Kind.PRIVATE, "", 0, 1));
+    assertThat(store.room(plans.id())).contains(plans);
+    for (Room room : List.of(lounge, plans)) {
+      assertThat(store.roster(room.id())).containsExactly(new Member(ada, RoomRole.OWNER));
+      assertThat(store.role(room.id(), ada.id())).contains(RoomRole.OWNER);
+      assertThat(byRoom(store.memberships(ada.id())).get(room.id()).role()).isEqualTo(RoomRole.OWNER);
+    }
+  }
+
+  @Test
+  void privateRoomsAreNeitherListedNorFoundByNameAndMayShareNames() {
+    User ada = user("ada");
+    User bob = user("bob");
+    Room mine = store.createRoom("Plans", Room.Kind.PRIVATE, "", ada.id());
+    Room bobs = store.createRoom("plans", Room.Kind.PRIVATE, "", bob.id());
+    Room open = store.createRoom("PLANS", Room.Kind.PUBLIC, "", bob.id());
+    Room secret = store.createRoom("Secret", Room.Kind.PRIVATE, "", ada.id());
+
+    assertThat(store.publicRooms()).extracting(Room::id).containsExactly(general().id(), open.id());
+    assertThat(store.publicRoomByName("plans")).contains(open);
+    assertThat(store.publicRoomByName("secret")).isEmpty();
+    assertThat(store.privateRooms()).extracting(Room::id)
+        .containsExactlyInAnyOrder(mine.id(), bobs.id(), secret.id());
+    assertThatThrownBy(() -> store.createRoom("Plans", Room.Kind.PUBLIC, "", ada.id()))
+        .as("public names stay unique").isInstanceOf(StoreException.Conflict.class);
+    assertThat(store.createRoom("general", Room.Kind.PRIVATE, "", ada.id()).kind()).isEqualTo(Room.Kind.PRIVATE);
+    assertThatThrownBy(() -> store.createRoom("dm", Room.Kind.DM, "", ada.id()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void membersJoinAsMembersAndTheRosterShowsRolesByName() {
+    User ada = user("ada");
+    User bob = user("bob");
+    User carol = user("carol");
+    Room room = store.createRoom("team", Room.Kind.PRIVATE, "", carol.id());
+    store.addMember(room.id(), bob.id());
+    store.addMember(room.id(), ada.id());
+
+    assertThat(store.setRole(room.id(), bob.id(), RoomRole.MODERATOR)).isEqualTo(ChatStore.RoleChange.CHANGED);
+
+    assertThat(store.roster(room.id())).containsExactly(new Member(ada, RoomRole.MEMBER),
+        new Member(bob, RoomRole.MODERATOR), new Member(carol, RoomRole.OWNER));
+    assertThat(store.role(room.id(), ada.id())).contains(RoomRole.MEMBER);
+    assertThat(store.role(room.id(), user("dave").id())).isEmpty();
+    assertThat(store.roster(424242)).isEmpty();
+  }
+
+  @Test
+  void theLastOwnerCannotBeDemotedUntilAnotherMemberIsOwner() {
+    User ada = user("ada");
+    User bob = user("bob");
+    Room room = store.createRoom("team", Room.Kind.PUBLIC, "", ada.id());
+    store.addMember(room.id(), bob.id());
+
+    assertThat(store.setRole(room.id(), ada.id(), RoomRole.MODERATOR)).isEqualTo(ChatStore.RoleChange.LAST_OWNER);
+    assertThat(store.setRole(room.id(), ada.id(), RoomRole.OWNER)).isEqualTo(ChatStore.RoleChange.UNCHANGED);
+    assertThat(store.setRole(room.id(), user("carol").id(), RoomRole.MEMBER))
+        .isEqualTo(ChatStore.RoleChange.NOT_A_MEMBER);
+    assertThat(store.setRole(room.id(), bob.id(), RoomRole.OWNER)).isEqualTo(ChatStore.RoleChange.CHANGED);
+    assertThat(store.setRole(room.id(), ada.id(), RoomRole.MEMBER)).isEqualTo(ChatStore.RoleChange.CHANGED);
+
+    assertThat(store.roster(room.id())).containsExactly(new Member(ada, RoomRole.MEMBER), new Member(bob, RoomRole.OWNER));
+  }
+
+  @Test
+  void whenTheLastOwnerGoesTheLongestStandingModeratorElseMemberTakesOver() {
+    // Users made in one order, joining in another: the join time decides, not the id.
+    User owner = user("owner");
+    User late = user("late");
+    User mod = user("mod");
+    User early = user("early");
+    JdbcChatStore ticking = new JdbcChatStore(database, new IdGenerator(5), new TickingClock());
+    Room room = ticking.createRoom("team", Room.Kind.PRIVATE, "", owner.id());
+    ticking.addMember(room.id(), early.id());
+    ticking.addMember(room.id(), mod.id());
+    ticking.addMember(room.id(), late.id());
+    store.setRole(room.id(), mod.id(), RoomRole.MODERATOR);
+
+    assertThat(store.removeMemberKeepingOwner(room.id(), owner.id()))
+        .contains(new ChatStore.Removal(RoomRole.OWNER, Optional.of(mod)));
+    assertThat(store.role(room.id(), mod.id())).as("a moderator first").contains(RoomRole.OWNER);
+
+    assertThat(store.removeMemberKeepingOwner(room.id(), mod.id()))
+        .contains(new ChatStore.Removal(RoomRole.OWNER, Optional.of(early)));
+    assertThat(store.roster(room.id())).containsExactly(new Member(early, RoomRole.OWNER), new Member(late, RoomRole.MEMBER));
+
+    assertThat(store.removeMemberKeepingOwner(room.id(), late.id()))
+        .contains(new ChatStore.Removal(RoomRole.MEMBER, Optional.empty()));
+    assertThat(store.removeMemberKeepingOwner(room.id(), early.id()))
+        .as("nobody left to take over").contains(new ChatStore.Removal(RoomRole.OWNER, Optional.empty()));
+    assertThat(store.removeMemberKeepingOwner(room.id(), early.id())).isEmpty();
+    assertThat(store.roster(room.id())).isEmpty();
+  }
+
+  @Test
+  void anOwnerLeavingWhileAnotherStaysPromotesNobody() {
+    User ada = user("ada");
+    User bob = user("bob");
+    User carol = user("carol");
+    Room room = store.createRoom("team", Room.Kind.PUBLIC, "", ada.id());
+    store.addMember(room.id(), bob.id());
+    store.addMember(room.id(), carol.id());
+    store.setRole(room.id(), bob.id(), RoomRole.OWNER);
+
+    assertThat(store.removeMemberKeepingOwner(room.id(), ada.id()))
+        .contains(new ChatStore.Removal(RoomRole.OWNER, Optional.empty()));
+    assertThat(store.roster(room.id())).containsExactly(new Member(bob, RoomRole.OWNER), new Member(carol, RoomRole.MEMBER));
+  }
+
+  @Test
+  void twoOwnersLeavingAtOnceLeaveTheRoomWithAnOwner() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      User a = user("a" + round);
+      User b = user("b" + round);
+      User c = user("c" + round);
+      Room room = store.createRoom("team" + round, Room.Kind.PRIVATE, "", a.id());
+      store.addMember(room.id(), b.id());
+      store.addMember(room.id(), c.id());
+      store.setRole(room.id(), b.id(), RoomRole.OWNER);
+
+      concurrently(2, t -> store.removeMemberKeepingOwner(room.id(), (t == 0 ? a : b).id()));
+
+      assertThat(store.roster(room.id())).containsExactly(new Member(c, RoomRole.OWNER));
+    }
+  }
+
+  @Test
+  void twoOwnersDemotingEachOtherAtOnceLeaveOneOwner() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      User a = user("a" + round);
+      User b = user("b" + round);
+      Room room = store.createRoom("team" + round, Room.Kind.PUBLIC, "", a.id());
+      store.addMember(room.id(), b.id());
+      store.setRole(room.id(), b.id(), RoomRole.OWNER);
+
+      List<ChatStore.RoleChange> changes = concurrently(2,
+          t -> store.setRole(room.id(), (t == 0 ? a : b).id(), RoomRole.MEMBER));
+
+      assertThat(changes).containsExactlyInAnyOrder(ChatStore.RoleChange.CHANGED, ChatStore.RoleChange.LAST_OWNER);
+      assertThat(store.roster(room.id())).filteredOn(m -> m.role() == RoomRole.OWNER).hasSize(1);
+    }
+  }
+
+  @Test
+  void theRoleMigrationGivesOldRoomsOwners() throws Exception {
+    String url = emptyDatabaseUrl();
+    Flyway.configure().dataSource(url, null, null).locations("classpath:" + Dialect.ofJdbcUrl(url).migrations())
+        .target("2").load().migrate();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO users (id, name, name_lower, kind, created_at) VALUES"
+          + " (10, 'ada', 'ada', 'guest', 0), (11, 'bob', 'bob', 'guest', 0), (12, 'cy', 'cy', 'guest', 0)");
+      s.execute("INSERT INTO rooms (id, name, name_lower, kind, topic, dm_key, created_by, created_at) VALUES"
+          + " (20, 'kept', 'kept', 'public', '', NULL, 10, 0),"
+          + " (21, 'left', 'left', 'public', '', NULL, 10, 0),"
+          + " (22, 'dm:11:12', NULL, 'dm', '', '11:12', 11, 0)");
+      s.execute("INSERT INTO memberships (room_id, user_id, joined_at) VALUES"
+          + " (1, 10, 5), (1, 11, 6), (20, 10, 1), (20, 11, 2), (21, 12, 3), (21, 11, 3), (22, 11, 1), (22, 12, 1)");
+    }
+
+    try (Database migrated = Database.open(url)) {
+      JdbcChatStore old = new JdbcChatStore(migrated, new IdGenerator(5));
+      User ada = old.user(10).orElseThrow();
+      User bob = old.user(11).orElseThrow();
+      User cy = old.user(12).orElseThrow();
+      assertThat(old.roster(20)).as("the creator").containsExactly(new Member(ada, RoomRole.OWNER),
+          new Member(bob, RoomRole.MEMBER));
+      assertThat(old.roster(21)).as("the creator left: the first to join, the lower id on a tie")
+          .containsExactly(new Member(bob, RoomRole.OWNER), new Member(cy, RoomRole.MEMBER));
+      assertThat(old.roster(1)).as("general has no owner").extracting(Member::role).containsOnly(RoomRole.MEMBER);
+      assertThat(old.roster(22)).as("nor has a DM").extracting(Member::role).containsOnly(RoomRole.MEMBER);
+    }
+  }
+
   // ---- lifecycle -------------------------------------------------------------------------------
 
   @Test
@@ -648,6 +849,31 @@ abstract class ChatStoreContract {
     Map<Long, Membership> map = new java.util.HashMap<>();
     memberships.forEach(m -> map.put(m.room().id(), m));
     return map;
+  }
+
+  /** A clock a millisecond later each time it is read, so that every row gets its own time. */
+  private static final class TickingClock extends Clock {
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    @Override
+    public long millis() {
+      return now.incrementAndGet();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   /** Work for one of several threads that start together. */

@@ -43,6 +43,8 @@ class PostgresChatStoreTest extends ChatStoreContract {
   private static Optional<String> unreachable = Optional.empty();
 
   private String schema;
+  /** The schema of {@link #emptyDatabaseUrl()}, once asked for. */
+  private String emptySchema;
 
   @BeforeAll
   static void checkServer() {
@@ -104,7 +106,17 @@ class PostgresChatStoreTest extends ChatStoreContract {
   }
 
   @Override
+  protected String emptyDatabaseUrl() {
+    emptySchema = schema + "_empty";
+    adminExecute("CREATE SCHEMA " + emptySchema);
+    return BASE_URL + (BASE_URL.contains("?") ? "&" : "?") + "currentSchema=" + emptySchema;
+  }
+
+  @Override
   protected void dropDatabase() {
+    if (emptySchema != null) {
+      adminExecute("DROP SCHEMA IF EXISTS " + emptySchema + " CASCADE");
+    }
     if (schema == null) {
       return;
     }

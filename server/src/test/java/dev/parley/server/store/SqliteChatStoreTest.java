@@ -44,6 +44,11 @@ class SqliteChatStoreTest extends ChatStoreContract {
     return Database.open(url());
   }
 
+  @Override
+  protected String emptyDatabaseUrl() {
+    return "jdbc:sqlite:" + dir.resolve("empty.db");
+  }
+
   @Test
   void connectionsUseWalFullSyncForeignKeysAndABusyTimeout() throws SQLException {
     assertThat(database.dialect()).isEqualTo(Dialect.SQLITE);
