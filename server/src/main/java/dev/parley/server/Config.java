@@ -34,6 +34,7 @@ import java.util.Properties;
  * @param writeQueue how many messages may wait to be stored before sends are refused
  * @param recoveryWindow how long a dropped connection can be recovered
  * @param limits rate limits against floods
+ * @param admins the names of the accounts that are server admins
  * @param guests whether people may chat without an account, under a guest name
  * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
  *     on when clients reach the server over TLS, directly or through a proxy
@@ -52,6 +53,7 @@ public record Config(
     int writeQueue,
     Duration recoveryWindow,
     RateLimiter.Limits limits,
+    List<String> admins,
     boolean guests,
     boolean secureCookies) {
 
@@ -95,6 +97,8 @@ public record Config(
       new Option("rate-connections", "300", "new connections per client address per minute"),
       new Option("rate-sign-ins", "10", "sign-in attempts on one account per 5 minutes"),
       new Option("rate-auth", "30", "sign-in and registration attempts per client address per minute"),
+      new Option("admins", "", "comma-separated names of accounts that are server admins: they may moderate "
+          + "every public and private room (never DMs); applied at start"),
       new Option("guests", "true", "true to let people chat without an account, under a guest name (names of "
           + "accounts stay theirs); false to require signing in"),
       new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
@@ -180,6 +184,7 @@ public record Config(
             integer(values, "rate-message-burst", 1, 1_000_000), integer(values, "rate-requests", 1, 1_000_000),
             integer(values, "rate-connections", 1, 1_000_000), integer(values, "rate-sign-ins", 1, 1_000_000),
             integer(values, "rate-auth", 1, 1_000_000)),
+        Arrays.stream(values.get("admins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
         bool(values, "guests"),
         bool(values, "secure-cookies"));
   }

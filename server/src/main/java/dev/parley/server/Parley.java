@@ -35,7 +35,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -114,7 +117,14 @@ public final class Parley implements AutoCloseable {
         }
       }
     };
-    accounts = new AccountService(new JdbcAccountStore(database, ids), tokens, new Passwords(), storeExecutor,
+    JdbcAccountStore accountStore = new JdbcAccountStore(database, ids);
+    Set<Long> admins = Set.copyOf(accountStore.setAdmins(config.admins().stream()
+        .map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet())));
+    if (admins.size() < config.admins().size()) {
+      log.warn("--admins names {} accounts but only {} exist; register them and start again", config.admins().size(),
+          admins.size());
+    }
+    accounts = new AccountService(accountStore, tokens, new Passwords(), storeExecutor,
         hashExecutor, authEvents, Clock.systemUTC());
     RateLimiter limiter = new RateLimiter(config.limits());
     AuthApi api = new AuthApi(accounts, limiter, config.secureCookies() || config.tls().isPresent());
@@ -123,9 +133,9 @@ public final class Parley implements AutoCloseable {
     SocketIoServer[] server = new SocketIoServer[1];
     metrics = new Metrics(() -> server[0] == null ? 0 : server[0].connectionCount(), () -> backlog());
     writer = new MessageWriter(store, config.writeQueue(), MAX_BATCH, m -> events.service.delivered(m), metrics);
-    // Nobody is a server admin until accounts give users a server role.
+    // Server admins are the accounts named by --admins.
     ChatService chat = new ChatService(store, storeExecutor, writer, events, config.maxMessageLength(),
-        new RoomPolicy(user -> false));
+        new RoomPolicy(user -> user.kind() == User.Kind.ACCOUNT && admins.contains(user.id())));
     events.service = chat;
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),

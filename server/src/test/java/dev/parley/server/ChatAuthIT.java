@@ -199,6 +199,36 @@ class ChatAuthIT {
     }
   }
 
+  @Test
+  void anAdminNamedAtStartModeratesARoomItIsNotIn() throws Exception {
+    start();
+    register("root");
+    parley.close();
+    start("--admins", "ROOT");
+    String cookie = signIn("root");
+    assertThat(json(send("GET", "/api/v1/auth/me", null, "Cookie", cookie)).at("/user/role").asText())
+        .isEqualTo("admin");
+
+    ChatClient ada = connect(Map.of("name", "ada"), null);
+    String adaId = ada.session().getJSONObject("user").getString("id");
+    JSONObject created = ada.request("room:create", "name", "side");
+    String side = created.getJSONObject("room").getString("id");
+    ChatClient bob = connect(Map.of("name", "bob"), null);
+    String bobId = bob.session().getJSONObject("user").getString("id");
+    assertThat(bob.request("room:join", "roomId", side).getBoolean("ok")).isTrue();
+
+    ChatClient root = connect(Map.of(), cookie);
+    root.session();
+    JSONObject kicked = root.request("room:kick", "roomId", side, "userId", bobId);
+    assertThat(kicked.getBoolean("ok")).as("%s", kicked).isTrue();
+    assertThat(bob.nextObject("room:removed").getString("roomId")).isEqualTo(side);
+
+    ChatClient plain = connect(Map.of("name", "cy"), null);
+    plain.session();
+    JSONObject refused = plain.request("room:kick", "roomId", side, "userId", adaId);
+    assertThat(refused.getBoolean("ok")).as("a guest is no admin: %s", refused).isFalse();
+  }
+
   // ---- the accounts API ------------------------------------------------------------------------
 
   private void register(String name) throws Exception {

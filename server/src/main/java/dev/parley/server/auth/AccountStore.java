@@ -51,6 +51,12 @@ public interface AccountStore {
    */
   boolean deactivate(long userId, Instant at);
 
+  /**
+   * Makes the accounts named in {@code lowerNames} (lower case) the server admins: their role
+   * becomes admin, every other account's user. Returns the ids of the admins now.
+   */
+  java.util.Set<Long> setAdmins(java.util.Set<String> lowerNames);
+
   // ---- web sessions ----------------------------------------------------------------------------
 
   void createSession(WebSession session);

@@ -153,6 +153,19 @@ public final class JdbcAccountStore implements AccountStore {
   }
 
   @Override
+  public java.util.Set<Long> setAdmins(java.util.Set<String> lowerNames) {
+    return jdbc.write("set the server admins", c -> {
+      update(c, "UPDATE users SET role = 'user' WHERE kind = 'account' AND role = 'admin'");
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      for (String name : lowerNames) {
+        update(c, "UPDATE users SET role = 'admin' WHERE kind = 'account' AND name_lower = ?", name);
+      }
+      ids.addAll(list(c, "SELECT id FROM users WHERE kind = 'account' AND role = 'admin'", row -> row.getLong(1)));
+      return ids;
+    });
+  }
+
+  @Override
   public boolean deactivate(long userId, Instant at) {
     return jdbc.write("deactivate user " + userId, c -> {
       if (update(c, DEACTIVATE, ms(at), userId) == 0) {

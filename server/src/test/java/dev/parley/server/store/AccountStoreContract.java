@@ -335,6 +335,20 @@ abstract class AccountStoreContract {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
+  @Test
+  void theAdminsAreExactlyTheAccountsNamedLastTime() {
+    Account ada = account("Ada");
+    Account bob = account("bob");
+    account("cy");
+
+    assertThat(store.setAdmins(java.util.Set.of("ada", "bob", "nobody"))).containsExactlyInAnyOrder(ada.id(), bob.id());
+    assertThat(store.account(ada.id()).orElseThrow().role()).isEqualTo(dev.parley.server.auth.Role.ADMIN);
+
+    assertThat(store.setAdmins(java.util.Set.of("bob"))).containsExactly(bob.id());
+    assertThat(store.account(ada.id()).orElseThrow().role()).as("no longer named").isEqualTo(dev.parley.server.auth.Role.USER);
+    assertThat(store.setAdmins(java.util.Set.of())).isEmpty();
+  }
+
   private Account account(String name) {
     return store.createAccount(name, "hash-of-" + name, Optional.empty(), Optional.empty(), T0);
   }
