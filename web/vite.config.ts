@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // The server these proxies reach during `npm run dev` / `npm run preview`.
 const parleyServer = process.env.PARLEY_SERVER ?? 'http://localhost:3000';
-const proxy = { '/socket.io': { target: parleyServer, ws: true, changeOrigin: true } };
+// The accounts API keeps the page's Host, so that the server sees its POSTs as same-origin (their
+// Origin is the dev server's) and the sign-in cookie is the dev server's too.
+const proxy = {
+  '/socket.io': { target: parleyServer, ws: true, changeOrigin: true },
+  '/api': { target: parleyServer, changeOrigin: false },
+};
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

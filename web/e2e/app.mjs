@@ -20,14 +20,34 @@ export async function findApp(base) {
   return fail(`neither ${base}/ nor ${base}/app/ serves the Parley web app; set PARLEY_APP_URL to where it is`);
 }
 
-/** Opens the app, picks `name` and waits until general is open and connected. */
+/** Opens the app, chooses to continue as a guest named `name` and waits until general is open and connected. */
 export async function joinAs(page, url, name) {
   await page.goto(url);
+  await page
+    .getByRole('button', { name: 'Continue as guest' })
+    .click({ timeout: 15_000 })
+    .catch(() => fail(`the welcome screen at ${url} offers no "Continue as guest"`));
   const nameInput = page.getByLabel('Your name');
-  await nameInput.waitFor({ timeout: 15_000 }).catch(() => fail(`the name picker did not show at ${url}`));
+  await nameInput.waitFor().catch(() => fail(`the guest's name field did not show at ${url}`));
   await nameInput.fill(name);
   await page.getByRole('button', { name: 'Join the chat' }).click();
   await waitForChat(page, name);
+}
+
+/** Opens the app and signs in from the welcome screen, pressing Enter in the password field. */
+export async function signIn(page, url, username, password) {
+  await page.goto(url);
+  const usernameInput = page.getByLabel('Username');
+  await usernameInput.waitFor({ timeout: 15_000 }).catch(() => fail(`the sign-in form did not show at ${url}`));
+  await usernameInput.fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+}
+
+/** Opens the account menu at the foot of the sidebar and chooses `item`. */
+export async function accountMenu(page, item) {
+  await page.getByRole('button', { name: /account menu/ }).click();
+  await page.getByRole('menuitem', { name: item }).click();
 }
 
 /** Waits until the chat shows `name` signed in with general open and the connection up. */
@@ -37,13 +57,14 @@ export async function waitForChat(page, name) {
     await composer.waitFor({ timeout: 15_000 });
     await page.locator('.sidebar-me .me-name', { hasText: name }).waitFor({ timeout: 15_000 });
   } catch {
-    const said = await visibleText(page, '.connection-banner, .field-error, .notices');
+    const said = await visibleText(page, '.connection-banner, .field-error, .form-error, .welcome-notice, .notices');
     fail(`${name} did not get into #general${said ? `; the page says: ${said}` : ''}`);
   }
   await waitUntil(`${name}'s connection`, async () => !(await page.locator('.connection-banner.shown').count()), 15_000);
 }
 
-async function visibleText(page, selector) {
+/** The text of every element matching `selector`, joined with " / ". */
+export async function visibleText(page, selector) {
   const texts = await page.locator(selector).allInnerTexts().catch(() => []);
   return texts.map((t) => t.trim()).filter(Boolean).join(' / ');
 }

@@ -16,7 +16,8 @@ main(import.meta.url, {}, async ({ base, newPage }) => {
   }
 
   await page.reload();
-  if (await page.getByLabel('Your name').isVisible()) fail('after a reload the app asked for a name again');
+  await page.locator('.chat, .welcome-card').first().waitFor({ timeout: 15_000 });
+  if (await page.locator('.welcome-card').isVisible()) fail('after a reload the app showed the welcome screen again');
   await waitForChat(page, ada);
   for (const t of texts) await waitForMessage(page, `${ada} after reloading`, t);
   const order = await page.locator('.messages .msg-text').allTextContents();

@@ -13,6 +13,7 @@ const ALL = [
   'private-room',
   'xss',
   'tutorial-interop',
+  'accounts',
 ];
 const [base, ...chosen] = process.argv.slice(2);
 if (!base) {

@@ -1,56 +1,55 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { createAuthApi } from '../protocol/authApi';
 import { createSocketTransport } from '../protocol/socketTransport';
 import { ChatStore } from '../store/chatStore';
-import { useChatState } from '../store/useStore';
-import { type Identity, clearIdentity, loadIdentity, refusalText, saveIdentity } from '../util/identity';
+import { type Who, SessionStore } from '../store/session';
+import { useChatState, useSessionState } from '../store/useStore';
+import type { Identity } from '../util/identity';
 import { ChatScreen } from './ChatScreen';
-import { StoreContext } from './context';
-import { NamePicker } from './NamePicker';
+import { SessionContext, StoreContext, useSession } from './context';
+import { Welcome } from './Welcome';
 
-/** Chooses between the name picker and the chat, and owns the connection's lifetime. */
+/** Chooses between the welcome screen and the chat, and owns the session's and the connection's lifetimes. */
 export function App() {
-  const [identity, setIdentity] = useState<Identity | undefined>(loadIdentity);
-  const [lastName, setLastName] = useState(identity?.name ?? '');
-  const [refusal, setRefusal] = useState<string | undefined>();
-
-  if (!identity) {
-    return (
-      <NamePicker
-        initialName={lastName}
-        error={refusal}
-        onPick={(name) => {
-          const picked: Identity = { name }; // a new name is a new guest: no key
-          saveIdentity(picked);
-          setRefusal(undefined);
-          setIdentity(picked);
-        }}
-      />
-    );
-  }
+  const [session] = useState(() => new SessionStore({ api: createAuthApi() }));
+  const state = useSessionState(session);
+  useEffect(() => {
+    void session.start();
+    return () => session.stop();
+  }, [session]);
   return (
-    <Connected
-      key={identity.name}
-      identity={identity}
-      onLeave={(reason) => {
-        if (reason) setRefusal(refusalText(reason));
-        setLastName(identity.name);
-        clearIdentity();
-        setIdentity(undefined);
-      }}
-    />
+    <SessionContext.Provider value={session}>
+      {state.phase === 'chat' && state.who ? (
+        <Connected key={state.chat} who={state.who} />
+      ) : state.phase === 'welcome' ? (
+        <Welcome state={state} />
+      ) : (
+        <div class="welcome">
+          <p class="muted" role="status">
+            Loading…
+          </p>
+        </div>
+      )}
+    </SessionContext.Provider>
   );
 }
 
-/** Holds one store (one connection) for one identity. `onLeave(reason)`: refused, or signed out. */
-function Connected(props: { identity: Identity; onLeave: (reason?: string) => void }) {
-  const identity = useRef(props.identity);
+/**
+ * Holds one store (one connection) for one chat: a guest presents its name and key, an account
+ * nothing (the session cookie goes with the handshake by itself). A refusal or the server's
+ * `signed_out` ends it and hands over to the session.
+ */
+function Connected({ who }: { who: Who }) {
+  const session = useSession();
+  const guest = useRef<Identity | undefined>(who.kind === 'guest' ? who.identity : undefined);
   const [store] = useState(
     () =>
       new ChatStore({
-        transport: createSocketTransport({ auth: () => identity.current }),
+        transport: createSocketTransport({ auth: () => guest.current ?? {} }),
         onSession: (user, guestKey) => {
-          identity.current = { name: user.name, guestKey };
-          saveIdentity(identity.current);
+          if (!guest.current || guestKey === undefined) return;
+          guest.current = { name: user.name, guestKey };
+          session.guestSession(guest.current);
         },
       }),
   );
@@ -59,13 +58,14 @@ function Connected(props: { identity: Identity; onLeave: (reason?: string) => vo
     return () => store.stop();
   }, [store]);
   const state = useChatState(store);
-  const refusal = state.connection.status === 'refused' ? state.connection.refusal : undefined;
+  const { status, refusal, signedOut } = state.connection;
   useEffect(() => {
-    if (refusal) props.onLeave(refusal);
-  }, [refusal]);
+    if (status === 'refused' && refusal) session.chatEnded({ refusal });
+    else if (status === 'signed_out') session.chatEnded({ signedOut: signedOut ?? 'signed out' });
+  }, [status, refusal, signedOut]);
   return (
     <StoreContext.Provider value={store}>
-      <ChatScreen state={state} onSignOut={() => props.onLeave()} />
+      <ChatScreen state={state} who={who} />
     </StoreContext.Provider>
   );
 }

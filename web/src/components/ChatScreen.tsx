@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { canLeave } from '../store/permissions';
+import type { Who } from '../store/session';
 import { type ChatState, roomLabel, totalUnread } from '../store/state';
 import { ConnectionBanner } from './ConnectionBanner';
 import { useStoreInstance } from './context';
@@ -21,7 +22,7 @@ function matches(query: string): boolean {
 }
 
 /** The chat: sidebar, the open room, its members; drawers on a narrow screen. */
-export function ChatScreen({ state, onSignOut }: { state: ChatState; onSignOut: () => void }) {
+export function ChatScreen({ state, who }: { state: ChatState; who: Who }) {
   const store = useStoreInstance();
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const [membersOpen, setMembersOpen] = useState(() => matches(WIDE));
@@ -34,10 +35,11 @@ export function ChatScreen({ state, onSignOut }: { state: ChatState; onSignOut: 
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
   }, [unread]);
 
-  // Escape closes an open drawer (dialogs handle their own Escape).
+  // Escape closes an open drawer. Dialogs handle their own Escape: one opened from the drawer
+  // closes alone, so the focus can go back to where it was in the drawer.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
       if (sidebarOpen) setSidebarOpen(false);
       else if (membersOpen && matches(NARROW)) setMembersOpen(false);
     };
@@ -59,9 +61,9 @@ export function ChatScreen({ state, onSignOut }: { state: ChatState; onSignOut: 
     <div class={`chat${sidebarOpen ? ' sidebar-open' : ''}${membersOpen ? ' members-open' : ''}`}>
       <Sidebar
         state={state}
+        who={who}
         onSelect={select}
         onBrowse={() => setBrowsing(true)}
-        onSignOut={onSignOut}
         onClose={() => setSidebarOpen(false)}
       />
       {(sidebarOpen || (membersOpen && matches(NARROW))) && (

@@ -14,6 +14,9 @@ export function ConnectionBanner({ connection }: { connection: Connection }) {
           ? `Connection lost. Reconnecting (attempt ${connection.attempt})… Messages you send now go out once it is back.`
           : 'Connection lost. Reconnecting… Messages you send now go out once it is back.';
       break;
+    case 'signed_out':
+      text = 'Signed out.';
+      break;
     case 'closed':
       text = 'Disconnected.';
       break;

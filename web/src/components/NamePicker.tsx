@@ -1,41 +1,41 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_NAME_LENGTH } from '../protocol/types';
 import { validateName } from '../util/names';
-import { ThemeToggle } from './ThemeToggle';
 
-/** The first screen: choose the name to chat under. */
+/** The guest's form on the welcome screen: the name to chat under. */
 export function NamePicker(props: { initialName: string; error: string | undefined; onPick: (name: string) => void }) {
   const [name, setName] = useState(props.initialName);
   const [touched, setTouched] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
   const problem = validateName(name);
   const shown = touched ? problem : undefined;
   const error = shown ?? props.error;
   return (
-    <div class="welcome">
-      <div class="welcome-theme">
-        <ThemeToggle />
-      </div>
-      <form
-        class="welcome-card"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          setTouched(true);
-          if (!problem) props.onPick(name);
-        }}
-      >
-        <div class="brand-mark" aria-hidden="true">P</div>
-        <h1>Welcome to Parley</h1>
-        <p class="welcome-lead">Pick a name and start chatting. No account needed.</p>
+    <form
+      class="welcome-form"
+      noValidate
+      aria-labelledby="guest-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (problem) input.current?.focus();
+        else props.onPick(name);
+      }}
+    >
+      <h2 id="guest-title" class="welcome-form-title">
+        Chat as a guest
+      </h2>
+      <div class="form-field">
         <label for="name-input" class="field-label">
           Your name
         </label>
         <input
           id="name-input"
+          ref={input}
           class="text-input"
           type="text"
           autoComplete="nickname"
-          autoFocus
           maxLength={MAX_NAME_LENGTH}
           value={name}
           aria-invalid={error ? 'true' : 'false'}
@@ -52,11 +52,10 @@ export function NamePicker(props: { initialName: string; error: string | undefin
             Up to {MAX_NAME_LENGTH} letters, digits, spaces and _ . -
           </p>
         )}
-        <button type="submit" class="primary-button">
-          Join the chat
-        </button>
-        <p class="welcome-foot">This browser remembers your name, so a reload keeps you signed in.</p>
-      </form>
-    </div>
+      </div>
+      <button type="submit" class="primary-button">
+        Join the chat
+      </button>
+    </form>
   );
 }

@@ -1,20 +1,27 @@
+import type { Who } from '../store/session';
 import type { RoomState, ChatState } from '../store/state';
 import { isOnline, roomTitle, sidebarRooms } from '../store/state';
+import { useSessionState } from '../store/useStore';
+import { AccountMenu } from './AccountMenu';
 import { Avatar } from './Avatar';
+import { useSession } from './context';
 import { Icon } from './Icon';
 import { ThemeToggle } from './ThemeToggle';
 
 interface Props {
   state: ChatState;
+  who: Who;
   onSelect: (roomId: string) => void;
   onBrowse: () => void;
-  onSignOut: () => void;
   onClose: () => void;
 }
 
-export function Sidebar({ state, onSelect, onBrowse, onSignOut, onClose }: Props) {
+export function Sidebar({ state, who, onSelect, onBrowse, onClose }: Props) {
+  const session = useSession();
+  const sessionError = useSessionState(session).error;
   const { channels, dms } = sidebarRooms(state);
   const me = state.me;
+  const online = state.connection.status === 'connected';
   const item = (r: RoomState) => {
     const active = r.room.id === state.activeRoomId;
     const peer = r.room.kind === 'dm' ? r.room.peer : undefined;
@@ -86,19 +93,32 @@ export function Sidebar({ state, onSelect, onBrowse, onSignOut, onClose }: Props
           )}
         </section>
       </div>
-      {me && (
+      {me && who.kind === 'account' && (
+        <div class="sidebar-me account">
+          <AccountMenu me={me} account={who.account} online={online} />
+        </div>
+      )}
+      {me && who.kind === 'guest' && (
         <div class="sidebar-me">
-          <Avatar user={me} online={state.connection.status === 'connected'} />
+          <Avatar user={me} online={online} />
           <div class="me-info">
             <span class="me-name" title={me.name}>
               {me.name}
             </span>
-            <button type="button" class="link-button" onClick={onSignOut}>
-              Change name
-            </button>
+            <span class="me-links">
+              <button type="button" class="link-button" onClick={() => session.leaveGuest('guest')}>
+                Change name
+              </button>
+              <button type="button" class="link-button" onClick={() => session.leaveGuest('signin')}>
+                Sign in
+              </button>
+            </span>
           </div>
         </div>
       )}
+      <p class="sidebar-error" role="alert">
+        {sessionError}
+      </p>
     </nav>
   );
 }

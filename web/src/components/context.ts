@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { ChatStore } from '../store/chatStore';
+import type { SessionStore } from '../store/session';
 
 export const StoreContext = createContext<ChatStore | undefined>(undefined);
 
@@ -8,4 +9,13 @@ export function useStoreInstance(): ChatStore {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useStoreInstance() outside <StoreContext.Provider>');
   return store;
+}
+
+/** Who the browser is: sign-in, sign-out, the account menu. */
+export const SessionContext = createContext<SessionStore | undefined>(undefined);
+
+export function useSession(): SessionStore {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession() outside <SessionContext.Provider>');
+  return session;
 }

@@ -3,8 +3,9 @@ import type { ConnectionEvent, Transport, Unsubscribe } from './transport';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './transport';
 import type { RequestName, Requests, Result, ServerEvents } from './types';
 
+/** A guest's name and key; empty for an account, which the session cookie signs in. */
 export interface AuthPayload {
-  readonly name: string;
+  readonly name?: string;
   readonly guestKey?: string;
 }
 

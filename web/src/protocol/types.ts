@@ -66,7 +66,8 @@ export type Result<T> = ({ readonly ok: true } & T) | { readonly ok: false; read
 
 /** Server → client events. */
 export interface ServerEvents {
-  session: { user: User; guestKey: string; rooms: Room[] };
+  /** `guestKey` only for a guest: an account signs in with its cookie or token instead. */
+  session: { user: User; guestKey?: string; rooms: Room[] };
   message: Message;
   typing: { roomId: string; user: User; typing: boolean };
   presence: { user: User };
@@ -79,6 +80,11 @@ export interface ServerEvents {
   'room:removed': { roomId: string; reason: 'kicked' | 'left' | (string & {}) };
   /** The server is stopping; the client reconnects by itself once it is back. */
   shutdown: { reason: string };
+  /**
+   * The credential this connection signed in with ended (`signed out`, `token revoked`,
+   * `account deactivated`); the server disconnects it next, and it must not reconnect.
+   */
+  signed_out: { reason: string };
 }
 
 export interface HistoryPage {

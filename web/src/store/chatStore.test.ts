@@ -41,7 +41,7 @@ describe('ChatStore', () => {
       transport,
       clock,
       newId: () => `c${++ids}`,
-      onSession: (_user, key) => sessions.push(key),
+      onSession: (_user, key) => sessions.push(key ?? '(none)'),
     });
   });
 
@@ -315,6 +315,28 @@ describe('ChatStore', () => {
       await flush();
       expect(store.getState().notices.map((n) => n.text)).toEqual(['Could not remove the member: you cannot remove that member']);
     });
+  });
+
+  it('closes for good when the server says the sign-in ended, and does not reconnect', async () => {
+    await connectAndLoad();
+    store.typingInput('r1');
+    transport.emit('signed_out', { reason: 'signed out' });
+    expect(transport.closes).toBe(1);
+    expect(store.getState().connection).toMatchObject({ status: 'signed_out', signedOut: 'signed out' });
+
+    transport.drop('io server disconnect'); // the server's disconnect that follows
+    clock.advance(60_000);
+    expect(store.getState().connection.status).toBe('signed_out');
+    expect(transport.connects).toBe(1);
+    expect(transport.typingSent).toEqual([{ roomId: 'r1', typing: true }]); // no "stopped typing" over a closed line
+  });
+
+  it('passes on an account\'s session, which has no guestKey', async () => {
+    store.start();
+    transport.open();
+    transport.emit('session', { user: ADA, rooms: [GENERAL] });
+    expect(sessions).toEqual(['(none)']);
+    expect(store.getState().me).toEqual(ADA);
   });
 
   it('reports a refused name', () => {

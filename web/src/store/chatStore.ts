@@ -32,8 +32,8 @@ export interface ChatStoreOptions {
   readonly clock?: Clock;
   /** Makes each send's clientMsgId. */
   readonly newId?: () => string;
-  /** Called with each `session`, so the guestKey can be kept for the next visit. */
-  readonly onSession?: (user: User, guestKey: string) => void;
+  /** Called with each `session`, so a guest's guestKey can be kept for the next visit. */
+  readonly onSession?: (user: User, guestKey: string | undefined) => void;
 }
 
 const NOTICE_MS = 8000;
@@ -46,7 +46,7 @@ export class ChatStore {
   private readonly transport: Transport;
   private readonly clock: Clock;
   private readonly newId: () => string;
-  private readonly onSession: (user: User, guestKey: string) => void;
+  private readonly onSession: (user: User, guestKey: string | undefined) => void;
   private state: ChatState = INITIAL_STATE;
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions: Unsubscribe[] = [];
@@ -109,6 +109,7 @@ export class ChatStore {
       t.on('role', (p) => this.onRole(p)),
       t.on('room:removed', (p) => this.onRemoved(p)),
       t.on('shutdown', () => this.setConnection({ serverStopping: true })),
+      t.on('signed_out', (p) => this.onSignedOut(p)),
     );
     t.connect();
   }
@@ -249,6 +250,7 @@ export class ChatStore {
   // ---- connection and server events
 
   private onConnection(e: ConnectionEvent): void {
+    if (this.state.connection.status === 'signed_out') return; // closed for good
     switch (e.type) {
       case 'connected':
         this.setConnection({
@@ -274,6 +276,20 @@ export class ChatStore {
         );
         break;
     }
+  }
+
+  /**
+   * The sign-in this connection used has ended (signed out elsewhere, password changed, account
+   * deactivated). The server disconnects next; reconnecting would only be refused, or come back
+   * as somebody else, so the connection is closed for good and the app decides what follows.
+   */
+  private onSignedOut({ reason }: ServerEvents['signed_out']): void {
+    this.outbox.stop();
+    this.transport.close();
+    this.throttles.forEach((t) => t.stop());
+    this.throttles.clear();
+    this.set({ typing: {} });
+    this.setConnection({ status: 'signed_out', signedOut: typeof reason === 'string' ? reason : 'signed out' });
   }
 
   private onSessionEvent({ user, guestKey, rooms }: ServerEvents['session']): void {

@@ -5,9 +5,10 @@ import type { ReadState } from './unread';
 
 /**
  * connecting: first connection under way; connected; reconnecting: the connection dropped and the
- * client is retrying; refused: the server turned the name down (see `refusal`); closed: stopped.
+ * client is retrying; refused: the server turned the name down (see `refusal`); signed_out: the
+ * sign-in ended (see `signedOut`) and the connection is closed for good; closed: stopped.
  */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'signed_out' | 'closed';
 
 export interface Connection {
   readonly status: ConnectionStatus;
@@ -18,6 +19,8 @@ export interface Connection {
   readonly refusal: string | undefined;
   /** The server said it is stopping (a restart, most likely); cleared once connected again. */
   readonly serverStopping?: boolean;
+  /** The reason of the server's `signed_out` event. */
+  readonly signedOut?: string;
 }
 
 /** A room the user is in, with where they are in it. */

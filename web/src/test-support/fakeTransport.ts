@@ -13,14 +13,20 @@ export interface SentRequest {
 /** A Transport whose requests wait until the test answers them. */
 export class FakeTransport implements Transport {
   connected = false;
+  /** How often connect() and close() were called. */
+  connects = 0;
+  closes = 0;
   readonly requests: SentRequest[] = [];
   readonly typingSent: Array<{ roomId: string; typing: boolean }> = [];
   private readonly handlers = new Map<string, Set<(p: never) => void>>();
   private readonly connectionHandlers = new Set<(e: ConnectionEvent) => void>();
 
-  connect(): void {}
+  connect(): void {
+    this.connects++;
+  }
 
   close(): void {
+    this.closes++;
     this.connected = false;
   }
 

@@ -46,7 +46,7 @@ export function refusalText(reason: string): string {
     case 'invalid_name':
       return 'The server does not accept that name. Use letters, digits, spaces and _ . - (up to 32).';
     case 'unauthorized':
-      return 'The server refused this name for this browser. Pick another one.';
+      return 'This server requires an account. Sign in, or create one.';
     default:
       return `The server refused the connection: ${reason}`;
   }
