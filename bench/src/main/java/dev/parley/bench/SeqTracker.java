@@ -9,7 +9,11 @@ import java.util.BitSet;
  * <p>A client that reconnected at time R has caught up once it holds every message sent before
  * R: its catch-up time is when the last of those arrived (or R itself, if it had missed nothing),
  * and it is <em>live</em> once a message sent after R arrives with no seq missing before it.
- * Thread-safe: the client's event loop records, the scenario reads.
+ *
+ * <p>A room's messages arrive in seq order, so a seq missing below the highest one received is
+ * <em>lost</em> (something later came instead), while seqs above it may still be on their way
+ * (the client is <em>behind</em>). Thread-safe: the client's event loop records, the scenario
+ * reads.
  */
 final class SeqTracker {
   /** Seqs this far below the first one received are still tracked (a late, out-of-order one). */
@@ -19,6 +23,7 @@ final class SeqTracker {
   private long origin = -1;
   private final BitSet seen = new BitSet();
   private long lowest = Long.MAX_VALUE;
+  private long highest = -1;
   private long duplicates;
   /** Messages older than {@code origin}: received, but too far out of order to track. */
   private long untracked;
@@ -52,6 +57,7 @@ final class SeqTracker {
     }
     seen.set(bit);
     lowest = Math.min(lowest, seq);
+    highest = Math.max(highest, seq);
     if (reconnectedAt < 0 || sentMicros == PayloadScanner.ABSENT) {
       return;
     }
@@ -83,21 +89,21 @@ final class SeqTracker {
     return Math.max(reconnectedAt, lastMissedArrival) - dropMicros;
   }
 
-  /** How many seqs of {@code from..to} (inclusive) never arrived. */
-  synchronized long missing(long from, long to) {
-    if (to < from) {
-      return 0;
-    }
-    if (origin < 0) {
-      return to - from + 1;
-    }
-    long missing = 0;
-    for (long seq = from; seq <= to; seq++) {
+  /** How many seqs of {@code from..to} (inclusive) are missing below the highest seq received. */
+  synchronized long lost(long from, long to) {
+    long last = Math.min(to, highest);
+    long lost = 0;
+    for (long seq = from; seq <= last; seq++) {
       if (seq < origin || seq - origin > Integer.MAX_VALUE - 1 || !seen.get((int) (seq - origin))) {
-        missing++;
+        lost++;
       }
     }
-    return missing;
+    return lost;
+  }
+
+  /** How many seqs of {@code from..to} (inclusive) are above the highest received: not here yet. */
+  synchronized long behind(long from, long to) {
+    return Math.max(0, to - Math.max(highest, from - 1));
   }
 
   /** Messages received more than once. */

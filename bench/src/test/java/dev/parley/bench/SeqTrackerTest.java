@@ -15,10 +15,21 @@ class SeqTrackerTest {
       tracker.record(seq, 0, 0);
     }
 
-    assertThat(tracker.missing(10, 14)).isEqualTo(1);
-    assertThat(tracker.missing(9, 15)).isEqualTo(3);
+    assertThat(tracker.lost(10, 14)).isEqualTo(1);
+    assertThat(tracker.lost(9, 14)).isEqualTo(2);
     assertThat(tracker.duplicates()).isEqualTo(2);
-    assertThat(new SeqTracker().missing(1, 3)).as("nothing received").isEqualTo(3);
+  }
+
+  @Test
+  void seqsAboveTheHighestReceivedAreNotLostButStillToCome() {
+    SeqTracker tracker = new SeqTracker();
+    tracker.record(10, 0, 0);
+    tracker.record(12, 0, 0);
+
+    assertThat(tracker.lost(10, 15)).isEqualTo(1);
+    assertThat(tracker.behind(10, 15)).isEqualTo(3);
+    assertThat(new SeqTracker().lost(1, 3)).as("nothing received").isZero();
+    assertThat(new SeqTracker().behind(1, 3)).isEqualTo(3);
   }
 
   @Test
