@@ -105,6 +105,7 @@ final class DurableScenario implements Scenario {
     private final ClientPool pool;
     /** Quoted room id of each client, by local index; set by prepare. */
     private String[] roomOf;
+    /** This share's clients, once prepared. */
     private volatile List<BenchClient> senders = List.of();
     /** Null until started. */
     private volatile LoopPacers pacers;

@@ -163,6 +163,7 @@ final class HistoryScenario implements Scenario {
   /** Times each page from request to answer; a page that is not {@code ok} or short is bad. */
   private static final class PageListener {
     private final StepLatencies latencies;
+    /** Each reader's requests in flight; a reader's entry is only used on its event loop. */
     private final Map<BenchClient, SentTimes> sent = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongAdder bad = new LongAdder();
     private final MicroClock clock = MicroClock.wall();

@@ -169,6 +169,7 @@ final class ReconnectScenario implements Scenario {
     private volatile boolean closing;
     /** Null in workers and until started. */
     private volatile LoopPacers sender;
+    /** When every client closes its connection; set by start. */
     private volatile long dropMicros;
     /** Set when the clients drop: connections accepted after it are reconnections. */
     private volatile boolean stormed;
