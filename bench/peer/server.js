@@ -9,12 +9,22 @@
 //   dm      {to, ...}          io.to(to).emit('dm', data) (every socket is in the room of its id)
 //   stats   -                  collects garbage (with --expose-gc), acks memory and connections
 //
-// Usage: node --expose-gc server.js [port]   (PORT in the environment works too; default 3000)
+// With --chat it is instead the peer of Parley's chat server (scenarios durable-pg, history and
+// reconnect): the /chat namespace of docs/protocol.md, as far as the benchmarks use it, written the
+// way the tutorial would extend itself — connection-state recovery on, messages kept in
+// PostgreSQL through the `pg` package when --db is given (one INSERT per message with a pool),
+// otherwise in memory. See chat.js.
+//
+// Usage: node --expose-gc server.js [port]                  (PORT in the environment works too; default 3000)
+//        node server.js port --chat [--db postgresql://…]
 
 const http = require('http');
 const { Server } = require('socket.io');
 
-const port = Number(process.argv[2] || process.env.PORT || 3000);
+const args = process.argv.slice(2);
+const port = Number(args.find((a) => /^[0-9]+$/.test(a)) || process.env.PORT || 3000);
+const chatMode = args.includes('--chat');
+const dbUrl = args.includes('--db') ? args[args.indexOf('--db') + 1] : null;
 
 const httpServer = http.createServer((req, res) => {
   res.writeHead(404);
@@ -27,6 +37,9 @@ const io = new Server(httpServer, {
   pingInterval: 25000,
   pingTimeout: 20000,
   maxHttpBufferSize: 1e6,
+  // Parley's chat keeps dropped sessions for two minutes (--recovery-window); the in-memory
+  // adapter of Socket.IO does the same here. The tutorial scenarios do not use it.
+  ...(chatMode ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true } } : {}),
 });
 
 // The last argument is an acknowledgement callback when the client sent an ack id.
@@ -39,7 +52,7 @@ function roomOf(data) {
   return data && typeof data.room === 'string' ? data.room : null;
 }
 
-io.on('connection', (socket) => {
+function tutorial(socket) {
   socket.on('join', (data, ...rest) => {
     const room = roomOf(data);
     const ack = ackOf([data, ...rest]);
@@ -92,16 +105,33 @@ io.on('connection', (socket) => {
       gc: typeof global.gc === 'function',
     });
   });
-});
+}
 
-httpServer.listen(port, '127.0.0.1', () => {
-  console.log(`peer listening on 127.0.0.1:${port} (socket.io ${require('socket.io/package.json').version}, ` +
-    `gc ${typeof global.gc === 'function' ? 'exposed' : 'not exposed'})`);
+async function main() {
+  let store = null;
+  if (chatMode) {
+    const chat = require('./chat');
+    store = dbUrl ? await chat.postgresStore(dbUrl) : chat.memoryStore();
+    chat.serve(io.of('/chat'), store);
+  } else {
+    io.on('connection', tutorial);
+  }
+  httpServer.listen(port, '127.0.0.1', () => {
+    console.log(`peer listening on 127.0.0.1:${port} (socket.io ${require('socket.io/package.json').version}, ` +
+      (chatMode ? `chat, ${dbUrl ? 'PostgreSQL' : 'in memory'})` :
+        `gc ${typeof global.gc === 'function' ? 'exposed' : 'not exposed'})`));
+  });
+  return store;
+}
+
+const started = main().catch((err) => {
+  console.error('peer could not start:', err);
+  process.exit(1);
 });
 
 function shutdown() {
   io.close();
-  httpServer.close(() => process.exit(0));
+  httpServer.close(() => started.then((store) => (store ? store.close() : null)).finally(() => process.exit(0)));
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGTERM', shutdown);

@@ -7,18 +7,25 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One generator connection: a Socket.IO client of the main namespace over WebSocket.
+ * One generator connection: a Socket.IO client of one namespace over WebSocket, as its
+ * {@link NamespaceSession} says (the main namespace for the tutorial scenarios, {@code /chat}
+ * with auth for the chat server).
  *
  * <p>Lifecycle: created, then <em>connecting</em> (TCP, WebSocket handshake, Engine.IO open,
  * Socket.IO CONNECT), then <em>connected</em> once {@link #connected()} completes with the
  * namespace sid, then <em>closed</em> once {@link #closed()} completes. Sending before connected
- * is a programming error of the scenario.
+ * is a programming error of the scenario. A reconnection is a new {@code BenchClient} with the
+ * same index and session ({@link ClientPool#reopen}).
  */
 public final class BenchClient {
   private final int index;
+  private final NamespaceSession session;
+  /** The pid this connection's CONNECT presented; null for a new session. */
+  private final String presentedPid;
   private final CompletableFuture<BenchClient> connected = new CompletableFuture<>();
   private final CompletableFuture<BenchClient> closed = new CompletableFuture<>();
 
@@ -30,9 +37,35 @@ public final class BenchClient {
   private final Map<Long, CompletableFuture<String>> pendingAcks = new HashMap<>(4);
   /** Next ack id. Only accessed by the channel's event loop. */
   private long nextAckId;
+  /** Whether the server restored the presented session. Written once by the event loop. */
+  private volatile boolean recovered;
 
   BenchClient(int index) {
+    this(index, NamespaceSession.main());
+  }
+
+  BenchClient(int index, NamespaceSession session) {
     this.index = index;
+    this.session = session;
+    this.presentedPid = session.presentedPid().orElse(null);
+  }
+
+  /** Who this client is in its namespace; shared with the connections before and after it. */
+  public NamespaceSession session() {
+    return session;
+  }
+
+  /** The CONNECT packet this connection sends: the session's auth, pid and offset as of now. */
+  String connectPacket() {
+    return session.connectPacket();
+  }
+
+  /**
+   * Whether the server restored the session this connection presented (its CONNECT answer gave
+   * back the same pid); false for a new session. Meaningful once connected.
+   */
+  public boolean recovered() {
+    return recovered;
   }
 
   /** Position of this client among all clients of its generator process, from 0. */
@@ -70,9 +103,22 @@ public final class BenchClient {
     return ch.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), packet)));
   }
 
-  /** Sends {@code 42["name",arg]}. Any thread. */
+  /** Sends {@code 42[/nsp,]["name",arg]}. Any thread. */
   public ChannelFuture emit(String name, String jsonArg) {
-    return send(Packets.event(name, jsonArg));
+    return send(Packets.event(session.namespace(), name, jsonArg));
+  }
+
+  /**
+   * Takes the next ack id for an event the caller writes itself (see {@link Packets#eventWithAck(
+   * String, long, String, String)}); its acknowledgement goes to {@link ClientListener#onAck}.
+   * On the channel's event loop only: the hot send paths of the chat scenarios use it to avoid a
+   * future per message.
+   */
+  public long takeAckId() {
+    if (!channel().eventLoop().inEventLoop()) {
+      throw new IllegalStateException("ack ids are taken on the client's event loop");
+    }
+    return nextAckId++;
   }
 
   /**
@@ -89,7 +135,7 @@ public final class BenchClient {
       }
       long id = nextAckId++;
       pendingAcks.put(id, answer);
-      send(jsonArg == null ? Packets.eventWithAck(id, name) : Packets.eventWithAck(id, name, jsonArg));
+      send(Packets.eventWithAck(session.namespace(), id, name, jsonArg));
     });
     return answer;
   }
@@ -107,9 +153,16 @@ public final class BenchClient {
   }
 
   /** Event loop only. */
-  void onConnected(String sid) {
+  void onConnected(String sid, Optional<String> pid) {
     this.sid = sid;
+    pid.ifPresent(session::pid);
+    recovered = presentedPid != null && pid.isPresent() && presentedPid.equals(pid.get());
     connected.complete(this);
+  }
+
+  /** Whether {@link #emitWithAck} awaits the ack {@code id}. Event loop only. */
+  boolean awaits(long id) {
+    return pendingAcks.containsKey(id);
   }
 
   /** Event loop only. */

@@ -10,13 +10,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Engine.IO/Socket.IO state machine of one {@link BenchClient}: answers the open packet with
- * a namespace CONNECT, pings with pongs, routes acknowledgements to the client and events to
- * the scenario's {@link ClientListener}.
+ * the CONNECT of the client's namespace (with its auth, and its pid and offset when it resumes a
+ * session), pings with pongs, routes acknowledgements to the client or the scenario's
+ * {@link ClientListener}, and events to the listener. Events and acknowledgements of the
+ * client's namespace are read in place from the frame; packets of other namespaces are ignored.
  */
 final class BenchClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-  private static final byte[] EVENT = {'4', '2'};
-
   private final BenchClient client;
+  private final NamespaceSession session;
   private final ClientListener listener;
   private final PacketParser parser;
   /** The first failure seen, reported when the channel closes. Event loop only. */
@@ -24,6 +25,7 @@ final class BenchClientHandler extends SimpleChannelInboundHandler<WebSocketFram
 
   BenchClientHandler(BenchClient client, ClientListener listener, PacketParser parser) {
     this.client = client;
+    this.session = client.session();
     this.listener = listener;
     this.parser = parser;
   }
@@ -34,27 +36,52 @@ final class BenchClientHandler extends SimpleChannelInboundHandler<WebSocketFram
       return; // binary attachments are not used by the benchmarks
     }
     ByteBuf content = frame.content();
-    if (PayloadScanner.startsWith(content, EVENT) && content.readableBytes() > 2 && content.getByte(content.readerIndex() + 2) == '[') {
-      listener.onEvent(client, content);
+    if (PayloadScanner.startsWith(content, session.eventPrefix())) {
+      onEvent(content);
+      return;
+    }
+    long ackId = PayloadScanner.ackId(content, session.ackPrefix());
+    if (ackId >= 0) {
+      if (client.awaits(ackId)) {
+        int args = content.readerIndex() + session.ackPrefix().length + Long.toString(ackId).length();
+        client.onAck(ackId, content.toString(args, content.writerIndex() - args, StandardCharsets.UTF_8));
+      } else {
+        listener.onAck(client, ackId, content);
+      }
       return;
     }
     Inbound packet = parser.parse(content.toString(StandardCharsets.UTF_8));
     if (packet instanceof Inbound.Open) {
-      send(ctx, Packets.CONNECT);
+      send(ctx, client.connectPacket());
     } else if (packet instanceof Inbound.Ping) {
       send(ctx, Packets.PONG);
-    } else if (packet instanceof Inbound.Connected connected) {
-      client.onConnected(connected.sid());
-    } else if (packet instanceof Inbound.Ack ack) {
-      client.onAck(ack.id(), ack.argsJson());
-    } else if (packet instanceof Inbound.Event) {
-      listener.onEvent(client, content);
-    } else if (packet instanceof Inbound.ConnectError error) {
+    } else if (packet instanceof Inbound.Close) {
+      ctx.close();
+    } else if (packet instanceof Inbound.Connected connected && mine(connected.namespace())) {
+      client.onConnected(connected.sid(), connected.pid());
+      listener.onConnected(client);
+    } else if (packet instanceof Inbound.Event event && mine(event.namespace())) {
+      onEvent(content);
+    } else if (packet instanceof Inbound.ConnectError error && mine(error.namespace())) {
       fail(ctx, new IllegalStateException("CONNECT refused: " + error.json()));
-    } else if (packet instanceof Inbound.Close || packet instanceof Inbound.Disconnected) {
+    } else if (packet instanceof Inbound.Disconnected disconnected && mine(disconnected.namespace())) {
       ctx.close();
     }
-    // Noop and Unsupported packets are ignored.
+    // Noop, Unsupported and other namespaces' packets are ignored.
+  }
+
+  private boolean mine(String namespace) {
+    return session.namespace().equals(namespace);
+  }
+
+  private void onEvent(ByteBuf content) {
+    if (session.tracksRecovery()) {
+      String offset = PayloadScanner.trailingString(content);
+      if (offset != null) {
+        session.offset(offset);
+      }
+    }
+    listener.onEvent(client, content);
   }
 
   private static void send(ChannelHandlerContext ctx, String packet) {

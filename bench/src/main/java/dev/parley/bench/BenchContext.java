@@ -11,6 +11,11 @@ record BenchContext(GeneratorOptions options, ObjectMapper mapper, MicroClock cl
     return new ClientPool(options.target(), options.sources(), options.ioThreads(), listener);
   }
 
+  /** A pool whose clients' namespace and auth come from {@code sessions} (see {@link NamespaceSession}). */
+  ClientPool newPool(ClientListener listener, java.util.function.IntFunction<NamespaceSession> sessions) {
+    return new ClientPool(options.target(), options.sources(), options.ioThreads(), listener, sessions);
+  }
+
   /** Server CPU seconds so far, or -1 when the server's pid is unknown. */
   double serverCpuSeconds() {
     return options.serverPid().isPresent() ? ProcessStats.cpuSeconds(options.serverPid().getAsLong()) : -1;

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Opens generator connections to one server: epoll when available, NIO otherwise; each socket
@@ -37,19 +38,31 @@ public final class ClientPool implements AutoCloseable {
   private final WebSocketClientProtocolConfig webSocket;
   private final SourceAddresses sources;
   private final ClientListener listener;
+  private final IntFunction<NamespaceSession> sessions;
   private final EventLoopGroup group;
   private final Class<? extends SocketChannel> channelType;
   private final PacketParser parser = new PacketParser(new ObjectMapper());
   /** Index of the next client opened. Any thread. */
   private final AtomicInteger nextIndex = new AtomicInteger();
 
+  /** Clients of the main namespace without auth. */
   public ClientPool(InetSocketAddress server, SourceAddresses sources, int ioThreads, ClientListener listener) {
+    this(server, sources, ioThreads, listener, i -> NamespaceSession.main());
+  }
+
+  /**
+   * Clients whose namespace and auth come from {@code sessions}, called with each new client's
+   * index.
+   */
+  public ClientPool(InetSocketAddress server, SourceAddresses sources, int ioThreads, ClientListener listener,
+      IntFunction<NamespaceSession> sessions) {
     if (ioThreads <= 0) {
       throw new IllegalArgumentException("ioThreads must be positive: " + ioThreads);
     }
     this.server = server;
     this.sources = sources;
     this.listener = listener;
+    this.sessions = sessions;
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
@@ -79,7 +92,19 @@ public final class ClientPool implements AutoCloseable {
 
   /** Opens one client; it is connected when {@link BenchClient#connected()} completes. */
   public BenchClient open() {
-    BenchClient client = new BenchClient(nextIndex.getAndIncrement());
+    int index = nextIndex.getAndIncrement();
+    return open(new BenchClient(index, sessions.apply(index)));
+  }
+
+  /**
+   * Connects again as {@code previous}: a new client with the same index and session, which
+   * presents the session's pid and last offset when it tracks recovery.
+   */
+  public BenchClient reopen(BenchClient previous) {
+    return open(new BenchClient(previous.index(), previous.session()));
+  }
+
+  private BenchClient open(BenchClient client) {
     ChannelFuture connect = new Bootstrap()
         .group(group)
         .channel(channelType)
@@ -106,7 +131,20 @@ public final class ClientPool implements AutoCloseable {
     if (count < 0 || maxInFlight <= 0) {
       throw new IllegalArgumentException("count must not be negative and maxInFlight must be positive");
     }
-    return new Connector(count, setup).start(Math.min(count, maxInFlight));
+    return new Connector(count, i -> open(), setup, false).start(Math.min(count, maxInFlight));
+  }
+
+  /**
+   * Reconnects every client of {@code previous} ({@link #reopen}), at most {@code maxInFlight}
+   * handshakes at a time. Completes once each has connected or failed, with the new clients in
+   * the same order; a failure fails only its own {@link BenchClient#connected()}.
+   */
+  public CompletableFuture<List<BenchClient>> reopenAll(List<BenchClient> previous, int maxInFlight) {
+    if (maxInFlight <= 0) {
+      throw new IllegalArgumentException("maxInFlight must be positive");
+    }
+    return new Connector(previous.size(), i -> reopen(previous.get(i)), CompletableFuture::completedFuture, true)
+        .start(Math.min(previous.size(), maxInFlight));
   }
 
   @Override
@@ -114,17 +152,25 @@ public final class ClientPool implements AutoCloseable {
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  /** Keeps {@code maxInFlight} connects going until {@code count} have been set up. */
+  /**
+   * Keeps {@code maxInFlight} connects going until {@code count} have been set up. Unless
+   * {@code tolerant}, the first failure fails the whole.
+   */
   private final class Connector {
     private final BenchClient[] clients;
+    private final IntFunction<BenchClient> opener;
     private final Function<BenchClient, ? extends CompletionStage<?>> setup;
+    private final boolean tolerant;
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final CompletableFuture<List<BenchClient>> all = new CompletableFuture<>();
 
-    Connector(int count, Function<BenchClient, ? extends CompletionStage<?>> setup) {
+    Connector(int count, IntFunction<BenchClient> opener, Function<BenchClient, ? extends CompletionStage<?>> setup,
+        boolean tolerant) {
       this.clients = new BenchClient[count];
+      this.opener = opener;
       this.setup = setup;
+      this.tolerant = tolerant;
     }
 
     CompletableFuture<List<BenchClient>> start(int parallel) {
@@ -142,10 +188,10 @@ public final class ClientPool implements AutoCloseable {
       if (i >= clients.length || all.isDone()) {
         return;
       }
-      BenchClient client = open();
+      BenchClient client = opener.apply(i);
       clients[i] = client;
       client.connected().thenCompose(c -> setup.apply(c).thenApply(x -> c)).whenComplete((ignored, error) -> {
-        if (error != null) {
+        if (error != null && !tolerant) {
           all.completeExceptionally(new IOException("client " + i + " of " + clients.length
               + " could not connect and set up: " + error.getMessage(), error));
         } else if (finished.incrementAndGet() == clients.length) {

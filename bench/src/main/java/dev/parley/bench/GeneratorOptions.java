@@ -23,14 +23,16 @@ import java.util.Set;
  * @param clientsPerProcess most clients one generator process opens (the open-file limit is 20,000)
  * @param out where to write the result as JSON; empty for stdout only
  * @param share which part this process runs (workers are started with {@code --share})
- * @param sizes scenario size overrides ({@code --clients}, {@code --members}, {@code --step-seconds})
+ * @param sizes scenario size overrides ({@code --clients}, {@code --members}, {@code --rooms},
+ *     {@code --rate}, {@code --fanout-rate}, {@code --in-flight}, {@code --step-seconds})
  * @param args the command line as given, for starting workers
  */
 public record GeneratorOptions(String scenario, String server, InetSocketAddress target, OptionalLong serverPid,
     boolean quick, SourceAddresses sources, int ioThreads, int clientsPerProcess, Optional<Path> out, Share share,
     Map<String, Double> sizes, List<String> args) {
 
-  private static final Set<String> SIZE_FLAGS = Set.of("clients", "members", "step-seconds");
+  private static final Set<String> SIZE_FLAGS = Set.of("clients", "members", "rooms", "rate", "fanout-rate",
+      "in-flight", "step-seconds");
 
   public GeneratorOptions {
     if (ioThreads <= 0) {
@@ -52,7 +54,9 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
   /** The usage text. */
   public static String usage() {
     return String.join("\n",
-        "usage: LoadGenerator --scenario idle|fanout|fanout10k|rooms|dm --port PORT [options]",
+        "usage: LoadGenerator --scenario NAME --port PORT [options]",
+        "  scenarios: idle fanout fanout10k rooms dm (the tutorial events: ParleyBenchServer, the peer);",
+        "             durable durable-pg history reconnect (the /chat namespace: parley.jar, the peer's --chat)",
         "  --host ADDR                 server address (127.0.0.1)",
         "  --server NAME               label of the server in the result (server)",
         "  --server-pid PID            server process, for its CPU time and RSS",
@@ -61,7 +65,11 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
         "  --io-threads N              generator event loops (1)",
         "  --clients-per-process N     clients per generator process (15000)",
         "  --out FILE                  write the result as JSON",
-        "  --clients N, --members N, --step-seconds S   override scenario sizes");
+        "  --clients N, --members N, --step-seconds S   override scenario sizes",
+        "  --rooms N                   durable: rooms the senders are spread over (clients / 4)",
+        "  --rate R                    history: pages/s (200); reconnect: messages/s of the sender (10)",
+        "  --fanout-rate R             history: fan-out deliveries/s beside the pages (80000)",
+        "  --in-flight N               reconnect: handshakes at a time in the storm (500)");
   }
 
   /** Parses the command line. */

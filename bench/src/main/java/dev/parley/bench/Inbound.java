@@ -1,10 +1,12 @@
 package dev.parley.bench;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * A packet received by a generator client: the Engine.IO v4 packets a WebSocket client sees, and
- * the Socket.IO v5 packets of the main namespace carried in Engine.IO messages.
+ * the Socket.IO v5 packets carried in Engine.IO messages, each with its namespace ({@code /} for
+ * the main one).
  */
 public sealed interface Inbound {
 
@@ -20,31 +22,35 @@ public sealed interface Inbound {
   /** Engine.IO {@code 6}: no operation. */
   record Noop() implements Inbound {}
 
-  /** Socket.IO {@code 40{"sid":...}}: the namespace accepted the client. */
-  record Connected(String sid) implements Inbound {}
+  /**
+   * Socket.IO {@code 40[/nsp,]{"sid":...[,"pid":...]}}: the namespace accepted the client.
+   *
+   * @param pid the private session id, present when the server has connection-state recovery
+   */
+  record Connected(String namespace, String sid, Optional<String> pid) implements Inbound {}
 
-  /** Socket.IO {@code 41}: the server left the namespace. */
-  record Disconnected() implements Inbound {}
+  /** Socket.IO {@code 41[/nsp,]}: the server left the namespace. */
+  record Disconnected(String namespace) implements Inbound {}
 
-  /** Socket.IO {@code 44{...}}: the namespace refused the client. */
-  record ConnectError(String json) implements Inbound {}
+  /** Socket.IO {@code 44[/nsp,]{...}}: the namespace refused the client. */
+  record ConnectError(String namespace, String json) implements Inbound {}
 
   /**
-   * Socket.IO {@code 42[<id>]["name",...]}: an event.
+   * Socket.IO {@code 42[/nsp,][<id>]["name",...]}: an event.
    *
    * @param ackId present when the server asks for an acknowledgement
    * @param name the event name
    * @param argsJson the arguments after the name, as a JSON array
    */
-  record Event(OptionalLong ackId, String name, String argsJson) implements Inbound {}
+  record Event(String namespace, OptionalLong ackId, String name, String argsJson) implements Inbound {}
 
   /**
-   * Socket.IO {@code 43<id>[...]}: the acknowledgement of an event this client sent.
+   * Socket.IO {@code 43[/nsp,]<id>[...]}: the acknowledgement of an event this client sent.
    *
    * @param argsJson the arguments as a JSON array
    */
-  record Ack(long id, String argsJson) implements Inbound {}
+  record Ack(String namespace, long id, String argsJson) implements Inbound {}
 
-  /** Anything this generator does not speak (binary, other namespaces, Engine.IO upgrade). */
+  /** Anything this generator does not speak (binary, Engine.IO upgrade). */
   record Unsupported(String text) implements Inbound {}
 }

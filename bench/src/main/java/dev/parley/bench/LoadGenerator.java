@@ -18,7 +18,8 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   /** The scenarios this generator knows, by name. */
-  public static final List<String> SCENARIOS = List.of("idle", "fanout", "fanout10k", "rooms", "dm");
+  public static final List<String> SCENARIOS = List.of("idle", "fanout", "fanout10k", "rooms", "dm", "durable",
+      "durable-pg", "history", "reconnect");
 
   public static void main(String[] args) throws Exception {
     GeneratorOptions options;
@@ -52,6 +53,9 @@ public final class LoadGenerator {
       case "fanout10k" -> new FanoutScenario(ctx, "fanout10k", 10_000, 3_000, 250);
       case "rooms" -> new RoomsScenario(ctx);
       case "dm" -> new DmScenario(ctx);
+      case "durable", "durable-pg" -> new DurableScenario(ctx, ctx.options().scenario());
+      case "history" -> new HistoryScenario(ctx);
+      case "reconnect" -> new ReconnectScenario(ctx);
       default -> throw new IllegalArgumentException("unknown scenario " + ctx.options().scenario()
           + "; known: " + SCENARIOS);
     };
@@ -69,8 +73,10 @@ public final class LoadGenerator {
         if (line.startsWith("START ")) {
           part.start(Long.parseLong(line.substring(6).trim()));
         } else if (line.startsWith("STOP ")) {
-          int lastStep = Integer.parseInt(line.substring(5).trim());
+          String[] words = line.substring(5).trim().split(" ", 2);
+          int lastStep = Integer.parseInt(words[0]);
           part.stopAfter(lastStep);
+          part.conclude(words.length > 1 ? words[1] : "");
           Thread.sleep(1_000);
           System.out.println("RESULT " + mapper.writeValueAsString(part.report(lastStep)));
           System.out.flush();

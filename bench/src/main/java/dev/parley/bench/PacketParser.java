@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -55,29 +56,35 @@ public final class PacketParser {
     }
     char type = text.charAt(1);
     String rest = text.substring(2);
+    String namespace = "/";
     if (rest.startsWith("/")) {
-      // Only the main namespace is used by the benchmarks.
-      return new Inbound.Unsupported(text);
+      // "/nsp," then the rest; a namespace alone (no comma) is a packet without data.
+      int comma = rest.indexOf(',');
+      namespace = comma < 0 ? rest : rest.substring(0, comma);
+      rest = comma < 0 ? "" : rest.substring(comma + 1);
     }
     return switch (type) {
-      case '0' -> connected(rest);
-      case '1' -> new Inbound.Disconnected();
-      case '2' -> event(rest);
-      case '3' -> ack(rest);
-      case '4' -> new Inbound.ConnectError(rest);
+      case '0' -> connected(namespace, rest);
+      case '1' -> new Inbound.Disconnected(namespace);
+      case '2' -> event(namespace, rest);
+      case '3' -> ack(namespace, rest);
+      case '4' -> new Inbound.ConnectError(namespace, rest);
       default -> new Inbound.Unsupported(text);
     };
   }
 
-  private Inbound connected(String json) {
-    JsonNode sid = readTree(json).path("sid");
+  private Inbound connected(String namespace, String json) {
+    JsonNode node = readTree(json);
+    JsonNode sid = node.path("sid");
     if (!sid.isTextual()) {
       throw new MalformedPacketException("CONNECT without sid: " + json);
     }
-    return new Inbound.Connected(sid.textValue());
+    JsonNode pid = node.path("pid");
+    return new Inbound.Connected(namespace, sid.textValue(),
+        pid.isTextual() ? Optional.of(pid.textValue()) : Optional.empty());
   }
 
-  private Inbound event(String rest) {
+  private Inbound event(String namespace, String rest) {
     int digits = leadingDigits(rest);
     OptionalLong ackId = digits == 0 ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(rest.substring(0, digits)));
     JsonNode array = readTree(rest.substring(digits));
@@ -88,10 +95,10 @@ public final class PacketParser {
     for (int i = 1; i < array.size(); i++) {
       args.add(array.get(i));
     }
-    return new Inbound.Event(ackId, array.get(0).textValue(), args.toString());
+    return new Inbound.Event(namespace, ackId, array.get(0).textValue(), args.toString());
   }
 
-  private Inbound ack(String rest) {
+  private Inbound ack(String namespace, String rest) {
     int digits = leadingDigits(rest);
     if (digits == 0) {
       throw new MalformedPacketException("ACK without an id: " + rest);
@@ -100,7 +107,7 @@ public final class PacketParser {
     if (!readTree(args).isArray()) {
       throw new MalformedPacketException("ACK arguments are not an array: " + rest);
     }
-    return new Inbound.Ack(Long.parseLong(rest.substring(0, digits)), args);
+    return new Inbound.Ack(namespace, Long.parseLong(rest.substring(0, digits)), args);
   }
 
   private static int leadingDigits(String s) {

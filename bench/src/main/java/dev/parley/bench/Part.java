@@ -16,6 +16,12 @@ public interface Part extends AutoCloseable {
   /** Sends nothing after {@code step}. */
   default void stopAfter(int step) {}
 
+  /**
+   * What the coordinator tells every process when it stops, for its report (a scenario that
+   * needs it defines the text); called after {@link #stopAfter}. Nothing by default.
+   */
+  default void conclude(String note) {}
+
   /** What this process measured, for steps up to {@code lastStep}. */
   PartReport report(int lastStep);
 

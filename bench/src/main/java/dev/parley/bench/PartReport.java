@@ -3,6 +3,7 @@ package dev.parley.bench;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
@@ -13,11 +14,24 @@ import org.HdrHistogram.Histogram;
  * @param clients clients it connected
  * @param disconnects clients the server disconnected while measuring
  * @param steps per-step sends and latencies
+ * @param counts further counts of the scenario (lost and duplicated messages, say)
  */
-public record PartReport(double cpuSeconds, int clients, int disconnects, List<StepPart> steps) {
+public record PartReport(double cpuSeconds, int clients, int disconnects, List<StepPart> steps,
+    Map<String, Long> counts) {
 
   public PartReport {
     steps = List.copyOf(steps);
+    counts = counts == null ? Map.of() : Map.copyOf(counts);
+  }
+
+  /** A report without further counts. */
+  public PartReport(double cpuSeconds, int clients, int disconnects, List<StepPart> steps) {
+    this(cpuSeconds, clients, disconnects, steps, Map.of());
+  }
+
+  /** A count, 0 when absent. */
+  public long count(String name) {
+    return counts.getOrDefault(name, 0L);
   }
 
   /**

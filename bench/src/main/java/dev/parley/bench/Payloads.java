@@ -37,4 +37,26 @@ public final class Payloads {
         .append(",\"text\":\"").append(text).append("\"}")
         .toString();
   }
+
+  /**
+   * The text of a chat message of {@code bytes} ASCII bytes that starts with the send timestamp
+   * and step, {@code t=<micros> s=<step> xxx…}: the chat server's events echo the text, so a
+   * receiver finds both there ({@link PayloadScanner#TEXT_TIMESTAMP}).
+   */
+  public static String chatText(long micros, int step, int bytes) {
+    StringBuilder text = new StringBuilder(bytes + 8).append("t=").append(micros).append(" s=").append(step).append(' ');
+    while (text.length() < bytes) {
+      text.append('x');
+    }
+    return text.toString();
+  }
+
+  /** The argument of {@code message:send}: {@code {roomId, text, clientMsgId}}; ids are JSON. */
+  public static String chatSend(String quotedRoomId, String text, String quotedClientMsgId) {
+    return new StringBuilder(text.length() + quotedRoomId.length() + quotedClientMsgId.length() + 40)
+        .append("{\"roomId\":").append(quotedRoomId)
+        .append(",\"text\":\"").append(text)
+        .append("\",\"clientMsgId\":").append(quotedClientMsgId).append('}')
+        .toString();
+  }
 }

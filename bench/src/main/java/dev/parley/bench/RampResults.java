@@ -9,6 +9,17 @@ final class RampResults {
 
   static ScenarioResult of(BenchContext ctx, String scenario, String setup, RampRunner.Outcome outcome,
       Schedule schedule, double serverCpuStart, double generatorCpuStart, int processes, int clients) {
+    return of(ctx, scenario, setup, outcome, schedule, serverCpuStart, generatorCpuStart, processes, clients,
+        "deliveries per second within the bound", "deliveries");
+  }
+
+  /**
+   * @param metric what the figure is, in words
+   * @param counted what a step counts ({@code deliveries}, {@code acks}), for the per-CPU figure
+   */
+  static ScenarioResult of(BenchContext ctx, String scenario, String setup, RampRunner.Outcome outcome,
+      Schedule schedule, double serverCpuStart, double generatorCpuStart, int processes, int clients,
+      String metric, String counted) {
     Map<String, Double> figures = new HashMap<>();
     String detail;
     double value;
@@ -27,17 +38,20 @@ final class RampResults {
       figures.put("stepSeconds", schedule.stepSeconds());
       detail = String.format("%s; best step %d: %,.0f msg/s in, p99 %.1f ms%s", setup, b.step(),
           b.offeredPerSecond(), b.p99Ms(),
-          perCpu > 0 ? String.format(", %,.0f deliveries per server CPU-s", perCpu) : "");
+          perCpu > 0 ? String.format(", %,.0f %s per server CPU-s", perCpu, counted) : "");
     } else {
       value = 0;
-      detail = setup + "; no step met the bound";
+      StepResult first = outcome.steps().isEmpty() ? null : outcome.steps().get(0);
+      detail = setup + "; no step met the bound" + (first == null ? "" : String.format(
+          " (step 0: %,.0f msg/s in, p99 %s)", first.offeredPerSecond(),
+          first.p99Ms() < 0 ? "over 1% lost" : String.format("%.1f ms", first.p99Ms())));
     }
     figures.put("steps", (double) outcome.steps().size());
     double generatorCpu = ProcessStats.selfCpuSeconds() - generatorCpuStart
         + outcome.reports().stream().skip(1).mapToDouble(PartReport::cpuSeconds).sum();
     int disconnects = outcome.reports().stream().mapToInt(PartReport::disconnects).sum();
-    return new ScenarioResult(scenario, ctx.options().server(), "deliveries per second within the bound",
-        "msg/s", value, true, detail, serverCpuStart < 0 ? -1 : ctx.serverCpuSeconds() - serverCpuStart,
+    return new ScenarioResult(scenario, ctx.options().server(), metric, "msg/s", value, true, detail,
+        serverCpuStart < 0 ? -1 : ctx.serverCpuSeconds() - serverCpuStart,
         generatorCpu, processes, clients, disconnects, outcome.steps(), figures);
   }
 }

@@ -29,4 +29,10 @@ public record ScenarioResult(String scenario, String server, String metric, Stri
     steps = List.copyOf(steps);
     figures = Map.copyOf(figures);
   }
+
+  /** The same result with {@code more} added to its detail line. */
+  public ScenarioResult withDetail(String more) {
+    return new ScenarioResult(scenario, server, metric, unit, value, higherIsBetter, detail + more, serverCpuSeconds,
+        generatorCpuSeconds, generatorProcesses, clients, disconnects, steps, figures);
+  }
 }

@@ -60,8 +60,14 @@ final class Team implements AutoCloseable {
    * returns all reports, the coordinator's first.
    */
   List<PartReport> stop(int lastStep, Duration drain) throws InterruptedException, IOException {
+    return stop(lastStep, drain, "");
+  }
+
+  /** The same, telling every process {@code note} (see {@link Part#conclude}). */
+  List<PartReport> stop(int lastStep, Duration drain, String note) throws InterruptedException, IOException {
     local.stopAfter(lastStep);
-    workers.stop(lastStep);
+    local.conclude(note);
+    workers.stop(lastStep, note);
     Thread.sleep(drain.toMillis());
     List<PartReport> reports = new ArrayList<>();
     reports.add(local.report(lastStep));

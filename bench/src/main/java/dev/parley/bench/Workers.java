@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each worker is this JVM's command line again plus {@code --share i/n}. They talk over
  * stdin/stdout in lines: the worker prints {@code READY} once its clients are set up; the
- * coordinator writes {@code START <micros>} and later {@code STOP <lastStep>}; the worker answers
+ * coordinator writes {@code START <micros>} and later {@code STOP <lastStep> [<note>]}; the worker answers
  * {@code RESULT <json>} and exits. Workers inherit the coordinator's CPU affinity and stderr.
  */
 public final class Workers implements AutoCloseable {
@@ -78,7 +78,15 @@ public final class Workers implements AutoCloseable {
 
   /** Tells every worker to stop sending after {@code lastStep}, drain and report. */
   public void stop(int lastStep) {
-    workers.forEach(w -> w.send("STOP " + lastStep));
+    stop(lastStep, "");
+  }
+
+  /** The same, with a one-line {@code note} for {@link Part#conclude}. */
+  public void stop(int lastStep, String note) {
+    if (note.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("a note is one line");
+    }
+    workers.forEach(w -> w.send(("STOP " + lastStep + " " + note).strip()));
   }
 
   /** Collects the report of every worker after {@link #stop}. */

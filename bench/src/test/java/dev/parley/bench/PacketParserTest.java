@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,33 +30,46 @@ class PacketParserTest {
 
   @Test
   void readsTheNamespaceConnectAnswer() {
-    assertThat(parser.parse("40{\"sid\":\"wZX3oN0bSVIhsaknAAAI\"}")).isEqualTo(new Inbound.Connected("wZX3oN0bSVIhsaknAAAI"));
-    assertThat(parser.parse("41")).isInstanceOf(Inbound.Disconnected.class);
+    assertThat(parser.parse("40{\"sid\":\"wZX3oN0bSVIhsaknAAAI\"}"))
+        .isEqualTo(new Inbound.Connected("/", "wZX3oN0bSVIhsaknAAAI", Optional.empty()));
+    assertThat(parser.parse("41")).isEqualTo(new Inbound.Disconnected("/"));
     assertThat(parser.parse("44{\"message\":\"Not authorized\"}"))
-        .isEqualTo(new Inbound.ConnectError("{\"message\":\"Not authorized\"}"));
+        .isEqualTo(new Inbound.ConnectError("/", "{\"message\":\"Not authorized\"}"));
+  }
+
+  @Test
+  void readsPacketsOfOtherNamespaces() {
+    assertThat(parser.parse("40/chat,{\"sid\":\"s1\",\"pid\":\"p1\"}"))
+        .isEqualTo(new Inbound.Connected("/chat", "s1", Optional.of("p1")));
+    assertThat(parser.parse("41/chat,")).isEqualTo(new Inbound.Disconnected("/chat"));
+    assertThat(parser.parse("41/chat")).isEqualTo(new Inbound.Disconnected("/chat"));
+    assertThat(parser.parse("44/chat,{\"message\":\"name_taken\"}"))
+        .isEqualTo(new Inbound.ConnectError("/chat", "{\"message\":\"name_taken\"}"));
+    assertThat(parser.parse("42/chat,[\"message\",{\"seq\":3},\"MTIz.9ix\"]"))
+        .isEqualTo(new Inbound.Event("/chat", OptionalLong.empty(), "message", "[{\"seq\":3},\"MTIz.9ix\"]"));
+    assertThat(parser.parse("43/chat,12[{\"ok\":true}]")).isEqualTo(new Inbound.Ack("/chat", 12, "[{\"ok\":true}]"));
   }
 
   @Test
   void readsAnEventWithItsArguments() {
     Inbound packet = parser.parse("42[\"message\",{\"room\":\"a\",\"text\":\"hi\"},2]");
 
-    assertThat(packet).isEqualTo(new Inbound.Event(OptionalLong.empty(), "message", "[{\"room\":\"a\",\"text\":\"hi\"},2]"));
+    assertThat(packet).isEqualTo(new Inbound.Event("/", OptionalLong.empty(), "message", "[{\"room\":\"a\",\"text\":\"hi\"},2]"));
   }
 
   @Test
   void readsAnEventThatAsksForAnAcknowledgement() {
-    assertThat(parser.parse("4213[\"stats\"]")).isEqualTo(new Inbound.Event(OptionalLong.of(13), "stats", "[]"));
+    assertThat(parser.parse("4213[\"stats\"]")).isEqualTo(new Inbound.Event("/", OptionalLong.of(13), "stats", "[]"));
   }
 
   @Test
   void readsAnAcknowledgement() {
-    assertThat(parser.parse("437[{\"room\":\"r1\"}]")).isEqualTo(new Inbound.Ack(7, "[{\"room\":\"r1\"}]"));
-    assertThat(parser.parse("430[]")).isEqualTo(new Inbound.Ack(0, "[]"));
+    assertThat(parser.parse("437[{\"room\":\"r1\"}]")).isEqualTo(new Inbound.Ack("/", 7, "[{\"room\":\"r1\"}]"));
+    assertThat(parser.parse("430[]")).isEqualTo(new Inbound.Ack("/", 0, "[]"));
   }
 
   @Test
-  void leavesOtherNamespacesAndBinaryAlone() {
-    assertThat(parser.parse("42/admin,[\"x\"]")).isInstanceOf(Inbound.Unsupported.class);
+  void leavesBinaryAlone() {
     assertThat(parser.parse("451-[\"file\",{\"_placeholder\":true,\"num\":0}]")).isInstanceOf(Inbound.Unsupported.class);
     assertThat(parser.parse("5")).isInstanceOf(Inbound.Unsupported.class);
   }

@@ -34,8 +34,26 @@ class PacketsTest {
 
     Inbound parsed = new PacketParser(new ObjectMapper()).parse(message);
 
-    assertThat(parsed).isEqualTo(new Inbound.Event(OptionalLong.of(42), "message",
+    assertThat(parsed).isEqualTo(new Inbound.Event("/", OptionalLong.of(42), "message",
         "[{\"t\":1700000000123456,\"s\":3,\"room\":\"r\",\"text\":\"xxxxx\"}]"));
+  }
+
+  @Test
+  void writesEventsOfOtherNamespaces() {
+    assertThat(Packets.event("/chat", "typing", "{}")).isEqualTo("42/chat,[\"typing\",{}]");
+    assertThat(Packets.eventWithAck("/chat", 7, "history", "{\"limit\":50}"))
+        .isEqualTo("42/chat,7[\"history\",{\"limit\":50}]");
+    assertThat(Packets.eventWithAck("/chat", 0, "rooms:list", null)).isEqualTo("42/chat,0[\"rooms:list\"]");
+    assertThat(Packets.eventWithAck("/", 3, "stats", null)).isEqualTo("423[\"stats\"]");
+  }
+
+  @Test
+  void aChatSendCarriesItsTimestampAndStepAtTheStartOfTheText() {
+    String text = Payloads.chatText(1_700_000_000_123_456L, -1, 100);
+    String send = Payloads.chatSend("\"12\"", text, "\"3-0\"");
+
+    assertThat(text).hasSize(100).startsWith("t=1700000000123456 s=-1 x");
+    assertThat(send).isEqualTo("{\"roomId\":\"12\",\"text\":\"" + text + "\",\"clientMsgId\":\"3-0\"}");
   }
 
   @Test

@@ -61,4 +61,46 @@ class PayloadScannerTest {
     assertThat(PayloadScanner.startsWith(frame, PayloadScanner.eventPrefix("message"))).isTrue();
     assertThat(PayloadScanner.longField(frame, PayloadScanner.TIMESTAMP)).isEqualTo(9);
   }
+
+  @Test
+  void readsTheAckIdOfItsNamespace() {
+    byte[] chat = "43/chat,".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(PayloadScanner.ackId(bytes("43/chat,17[{\"ok\":true}]"), chat)).isEqualTo(17);
+    assertThat(PayloadScanner.ackId(bytes("430[]"), "43".getBytes(StandardCharsets.UTF_8))).isZero();
+    assertThat(PayloadScanner.ackId(bytes("4317[{}]"), chat)).isEqualTo(-1);
+    assertThat(PayloadScanner.ackId(bytes("43/chat,[{}]"), chat)).isEqualTo(-1);
+    assertThat(PayloadScanner.ackId(bytes("43/chat,12"), chat)).isEqualTo(-1);
+  }
+
+  @Test
+  void findsTheOffsetInTheLastArgument() {
+    assertThat(PayloadScanner.trailingString(bytes("42/chat,[\"message\",{\"seq\":1},\"1a.2b\"]"))).isEqualTo("1a.2b");
+    assertThat(PayloadScanner.trailingString(bytes("42[\"message\",{\"text\":\"x\"}]"))).isNull();
+    assertThat(PayloadScanner.trailingString(bytes("42[\"message\"]"))).isNull();
+    assertThat(PayloadScanner.trailingString(bytes("42[\"m\",\"a\\\"b\"]"))).isNull();
+  }
+
+  @Test
+  void readsStringFieldsAndCountsKeys() {
+    ByteBuf session = bytes("42/chat,[\"session\",{\"user\":{\"id\":\"5\"},\"guestKey\":\"k-9_z\",\"rooms\":[]}]");
+    ByteBuf page = bytes("43/chat,4[{\"ok\":true,\"messages\":[{\"seq\":1},{\"seq\":2},{\"seq\":3}]}]");
+
+    assertThat(PayloadScanner.stringField(session, PayloadScanner.key("guestKey"))).isEqualTo("k-9_z");
+    assertThat(PayloadScanner.stringField(session, PayloadScanner.key("rooms"))).isNull();
+    assertThat(PayloadScanner.count(page, PayloadScanner.key("seq"))).isEqualTo(3);
+    assertThat(PayloadScanner.contains(page, "\"ok\":true".getBytes(StandardCharsets.UTF_8))).isTrue();
+  }
+
+  @Test
+  void readsTheStampOfAChatMessageFromItsText() {
+    String text = Payloads.chatText(1_700_000_000_123_456L, 4, 100);
+    ByteBuf parley = bytes("42/chat,[\"message\",{\"id\":\"9\",\"roomId\":\"1\",\"seq\":7,\"ts\":1700000000123,"
+        + "\"user\":{\"id\":\"2\",\"name\":\"d0-1\"},\"text\":\"" + text + "\",\"clientMsgId\":\"1-0\",\"kind\":\"text\"},\"x.y\"]");
+
+    assertThat(PayloadScanner.startsWith(parley, PayloadScanner.eventPrefix("/chat", "message"))).isTrue();
+    assertThat(PayloadScanner.longField(parley, PayloadScanner.TEXT_TIMESTAMP)).isEqualTo(1_700_000_000_123_456L);
+    assertThat(PayloadScanner.longField(parley, PayloadScanner.TEXT_STEP)).isEqualTo(4);
+    assertThat(PayloadScanner.longField(parley, PayloadScanner.key("seq"))).isEqualTo(7);
+  }
 }

@@ -36,13 +36,65 @@ class ReportTableTest {
     assertThat(table).contains("| dm | 2.0 ms | 90.0 ms | 45.00× | p99 ≤ 5 ms | yes |");
   }
 
+  private static ScenarioResult withFigures(String scenario, String server, String unit, double value,
+      Map<String, Double> figures) {
+    return new ScenarioResult(scenario, server, "m", unit, value, false, "detail", 1, 1, 1, 10, 0, List.of(), figures);
+  }
+
   @Test
-  void listsWhatCannotRunYetAndWhatDidNotRun() {
-    String table = ReportTable.render(Map.of(), List.of("rooms"));
+  void listsWhatDidNotRun() {
+    String table = ReportTable.render(Map.of(), List.of("rooms", "reconnect"));
 
     assertThat(table).contains("| rooms | not run | not run | — |");
-    assertThat(table).contains("| durable | not yet | not yet |");
-    assertThat(table).contains("| history | not yet | not yet |");
-    assertThat(table).contains("| reconnect | not yet | not yet |");
+    assertThat(table).contains("| reconnect | not run | not run | — |");
+    assertThat(table).doesNotContain("not yet");
+  }
+
+  @Test
+  void theSqliteDurableRowHasNoPeerAndIsJudgedOnTheAbsoluteTarget() {
+    ScenarioResult parley = new ScenarioResult("durable", "parley", "m", "msg/s", 61_000, true, "d", 20, 4, 1, 200, 0,
+        List.of(), Map.of());
+
+    String table = ReportTable.render(Map.of("durable", Map.of("parley", parley)), List.of("durable"));
+
+    assertThat(table).contains("| durable | 61,000/s | n/a | — | ≥ 50,000/s on SQLite, p99 ack ≤ 20 ms | yes | 20.0 / n/a | 4.0 / n/a |");
+  }
+
+  @Test
+  void thePostgresDurableRowComparesWithThePeer() {
+    String table = ReportTable.render(Map.of("durable-pg", Map.of(
+        "parley", result("durable-pg", "parley", "msg/s", 24_000, true),
+        "peer", result("durable-pg", "peer", "msg/s", 3_000, true))), List.of("durable-pg"));
+
+    assertThat(table).contains("| durable-pg | 24,000/s | 3,000/s | 8.00× | ≥ 30,000/s on PostgreSQL, p99 ack ≤ 20 ms | no |");
+  }
+
+  @Test
+  void aReconnectMeetsItsTargetOnlyWithNothingLostOrDuplicated() {
+    Map<String, Double> clean = Map.of("lost", 0.0, "duplicates", 0.0);
+    Map<String, Double> lossy = Map.of("lost", 3.0, "duplicates", 0.0);
+
+    String fast = ReportTable.render(Map.of("reconnect", Map.of(
+        "parley", withFigures("reconnect", "parley", "s", 1.5, clean),
+        "peer", withFigures("reconnect", "peer", "s", 3.0, clean))), List.of("reconnect"));
+    String lossyFast = ReportTable.render(Map.of("reconnect", Map.of(
+        "parley", withFigures("reconnect", "parley", "s", 1.5, lossy))), List.of("reconnect"));
+    String stuck = ReportTable.render(Map.of("reconnect", Map.of(
+        "parley", withFigures("reconnect", "parley", "s", -1, clean))), List.of("reconnect"));
+
+    assertThat(fast).contains("| reconnect | 1.50 s | 3.00 s | 2.00× | all caught up ≤ 5 s, zero lost | yes |");
+    assertThat(lossyFast).contains("| reconnect | 1.50 s | not run | — | all caught up ≤ 5 s, zero lost | no |");
+    assertThat(stuck).contains("| reconnect | not all caught up | not run | — | all caught up ≤ 5 s, zero lost | no |");
+  }
+
+  @Test
+  void aHistoryWithPagesUnansweredHasNoP99AndMissesItsTarget() {
+    String table = ReportTable.render(Map.of("history", Map.of(
+        "parley", result("history", "parley", "ms", 3.2, false),
+        "peer", result("history", "peer", "ms", -1, false))), List.of("history"));
+
+    assertThat(table).contains("| history | 3.2 ms | over 1% unanswered | — | p99 ≤ 5 ms for a 50-message page during fan-out | yes |");
+    assertThat(ReportTable.render(Map.of("history", Map.of("parley", result("history", "parley", "ms", -1, false))),
+        List.of("history"))).contains("| history | over 1% unanswered | not run | — |").contains("| no |");
   }
 }
