@@ -33,6 +33,7 @@ import java.util.Properties;
  * @param maxMessageLength the longest message text, in characters
  * @param writeQueue how many messages may wait to be stored before sends are refused
  * @param recoveryWindow how long a dropped connection can be recovered
+ * @param presenceGrace how long a user may be without a connection before others see it offline
  * @param limits rate limits against floods
  * @param admins the names of the accounts that are server admins
  * @param guests whether people may chat without an account, under a guest name
@@ -52,6 +53,7 @@ public record Config(
     int maxMessageLength,
     int writeQueue,
     Duration recoveryWindow,
+    Duration presenceGrace,
     RateLimiter.Limits limits,
     List<String> admins,
     boolean guests,
@@ -91,6 +93,8 @@ public record Config(
       new Option("max-message-length", "4000", "longest message text, in characters"),
       new Option("write-queue", "20000", "messages that may wait to be stored before sends are refused"),
       new Option("recovery-window", "120", "seconds during which a dropped connection is recovered"),
+      new Option("presence-grace", "5", "seconds a user may be without a connection (a reload, a blip, a "
+          + "restart) before others see it offline"),
       new Option("rate-messages", "10", "messages a user may send per second, sustained"),
       new Option("rate-message-burst", "20", "messages a user may send at once after a quiet while"),
       new Option("rate-requests", "50", "other requests a user may make per second (bursts of twice as many)"),
@@ -180,6 +184,7 @@ public record Config(
         integer(values, "max-message-length", 1, 1_000_000),
         integer(values, "write-queue", 1, 10_000_000),
         Duration.ofSeconds(integer(values, "recovery-window", 1, 86_400)),
+        Duration.ofSeconds(integer(values, "presence-grace", 0, 3_600)),
         new RateLimiter.Limits(integer(values, "rate-messages", 1, 1_000_000),
             integer(values, "rate-message-burst", 1, 1_000_000), integer(values, "rate-requests", 1, 1_000_000),
             integer(values, "rate-connections", 1, 1_000_000), integer(values, "rate-sign-ins", 1, 1_000_000),

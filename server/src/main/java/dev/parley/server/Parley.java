@@ -181,7 +181,7 @@ public final class Parley implements AutoCloseable {
         return AccountService.sessionCookie(cookie).isPresent();
       }
     };
-    gateway = new ChatGateway(socketIo, chat, limiter, authenticator, config.guests());
+    gateway = new ChatGateway(socketIo, chat, limiter, authenticator, config.guests(), config.presenceGrace());
     events.gateway = gateway;
     new TutorialGateway(socketIo, chat, gateway, limiter);
     if (!web.hasApp()) {

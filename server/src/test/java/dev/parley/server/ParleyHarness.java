@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Starts real Parley nodes on free ports with their data in a test's temporary folder. Rate
  * limits are set far above what a test sends (tests that send fast on purpose would otherwise
- * test the limits); RateLimitIT sets its own, as any {@code extra} option overrides these.
+ * test the limits) and presence has no grace period; RateLimitIT and PresenceIT set their own,
+ * as any {@code extra} option overrides these.
  */
 final class ParleyHarness {
   private static final String UNLIMITED = "1000000";
@@ -18,7 +19,9 @@ final class ParleyHarness {
   static Parley start(Path dataDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(),
         "--rate-messages", UNLIMITED, "--rate-message-burst", UNLIMITED, "--rate-requests", UNLIMITED,
-        "--rate-connections", UNLIMITED, "--rate-sign-ins", UNLIMITED, "--rate-auth", UNLIMITED));
+        "--rate-connections", UNLIMITED, "--rate-sign-ins", UNLIMITED, "--rate-auth", UNLIMITED,
+        // Offline at once, so that tests about presence need not wait: PresenceIT tests the grace.
+        "--presence-grace", "0"));
     args.addAll(List.of(extra));
     return Parley.start(Config.parse(args.toArray(String[]::new), Map.of()));
   }

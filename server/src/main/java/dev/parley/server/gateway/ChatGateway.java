@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -54,6 +56,9 @@ public final class ChatGateway implements ChatEvents {
   private final boolean guests;
   private final RoomService rooms;
   private final Namespace namespace;
+  /** Users the others were told are online, and not yet told they went offline. */
+  private final Set<Long> announced = ConcurrentHashMap.newKeySet();
+  private final Duration presenceGrace;
   /** Open connections per user, over all tabs. */
   private final Map<Long, Integer> online = new ConcurrentHashMap<>();
   private final List<BiConsumer<Room, Message>> messageListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -62,9 +67,12 @@ public final class ChatGateway implements ChatEvents {
    * The gateway of {@code server}'s {@code /chat}.
    *
    * @param guests whether connections without an account may chat under a guest name
+   * @param presenceGrace how long a user who lost its last connection may take to come back
+   *     before the others hear it went offline
    */
   public ChatGateway(SocketIoServer server, ChatService chat, RateLimiter limiter, Authenticator authenticator,
-      boolean guests) {
+      boolean guests, Duration presenceGrace) {
+    this.presenceGrace = presenceGrace;
     this.chat = chat;
     this.limiter = limiter;
     this.authenticator = authenticator;
@@ -293,8 +301,48 @@ public final class ChatGateway implements ChatEvents {
   }
 
   private void comeOnline(User user) {
-    if (online.merge(user.id(), 1, Integer::sum) == 1) {
+    boolean[] tell = {false};
+    online.compute(user.id(), (id, n) -> {
+      // Back within the grace period: the others never heard it left.
+      tell[0] = n == null && announced.add(id);
+      return n == null ? 1 : n + 1;
+    });
+    if (tell[0]) {
       presence(user, true);
+    }
+  }
+
+  /**
+   * A connection of the user closed. When it was the last one, the others hear it went offline
+   * after the presence grace period, unless it came back meanwhile: a reload, a network blip or
+   * a server restart then costs no presence events at all (each goes to every member of every
+   * room the user is in, so a reconnect storm would otherwise cost members² deliveries).
+   */
+  private void goOffline(User user) {
+    boolean[] last = {false};
+    online.compute(user.id(), (id, n) -> {
+      last[0] = n == null || n <= 1;
+      return last[0] ? null : n - 1;
+    });
+    if (!last[0]) {
+      return;
+    }
+    if (presenceGrace.isZero()) {
+      announceOffline(user);
+    } else {
+      CompletableFuture.delayedExecutor(presenceGrace.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> announceOffline(user));
+    }
+  }
+
+  private void announceOffline(User user) {
+    boolean[] tell = {false};
+    online.compute(user.id(), (id, n) -> {
+      tell[0] = n == null && announced.remove(id);
+      return n;
+    });
+    if (tell[0]) {
+      presence(user, false);
     }
   }
 
@@ -391,9 +439,7 @@ public final class ChatGateway implements ChatEvents {
         namespace.to(roomKey(roomId)).asVolatile()
             .emit("typing", Map.of("roomId", Long.toString(roomId), "user", Dto.user(user), "typing", false));
       }
-      if (online.compute(user.id(), (k, v) -> v == null || v <= 1 ? null : v - 1) == null) {
-        presence(user, false);
-      }
+      goOffline(user);
     });
   }
 
