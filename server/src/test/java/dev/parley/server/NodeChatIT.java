@@ -269,25 +269,7 @@ class NodeChatIT {
     assertThat(reconnected.get("connects").asInt()).as("one CONNECT after the drop").isEqualTo(2);
     assertThat(result.get("disconnects")).hasSize(1);
 
-    List<String> expected = new ArrayList<>();
-    result.get("missed").forEach(ack -> expected.add(ack.get("id").asText()));
-    expected.add(result.at("/after/id").asText());
-    expected.add(result.at("/own/id").asText());
-    List<String> got = new ArrayList<>();
-    Map<String, Long> lastSeqPerRoom = new HashMap<>();
-    for (JsonNode m : result.get("messages")) {
-      got.add(m.get("id").asText());
-      String room = m.get("roomId").asText();
-      assertThat(room).as("nothing of a room bob is not in").isNotEqualTo(result.get("side").asText());
-      Long last = lastSeqPerRoom.put(room, m.get("seq").asLong());
-      if (last != null) {
-        assertThat(m.get("seq").asLong()).as("in seq order in room %s: %s", room, m).isEqualTo(last + 1);
-      }
-    }
-    assertThat(got).as("the missed messages in the order they were sent, once, then the new ones")
-        .containsExactlyElementsOf(expected);
-    assertThat(texts(result.get("events"))).as("a recovered session gets no new 'session' event")
-        .doesNotContain("session");
+    RecoveryChecks.missedOnceInOrderThenNew(result);
   }
 
   @Test

@@ -11,9 +11,7 @@ import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -100,26 +98,7 @@ class RestartRecoveryIT {
     assertThat(reconnected.get("id").asText()).as("the same socket").isEqualTo(reconnected.get("firstId").asText());
     assertThat(result.get("disconnects")).hasSize(1);
 
-    List<String> expected = new ArrayList<>();
-    result.get("missed").forEach(ack -> expected.add(ack.get("id").asText()));
-    expected.add(result.at("/after/id").asText());
-    expected.add(result.at("/own/id").asText());
-    List<String> got = new ArrayList<>();
-    Map<String, Long> lastSeqPerRoom = new HashMap<>();
-    for (JsonNode m : result.get("messages")) {
-      got.add(m.get("id").asText());
-      String room = m.get("roomId").asText();
-      assertThat(room).as("nothing of a room bob is not in").isNotEqualTo(result.get("side").asText());
-      Long last = lastSeqPerRoom.put(room, m.get("seq").asLong());
-      if (last != null) {
-        assertThat(m.get("seq").asLong()).as("in seq order in room %s: %s", room, m).isEqualTo(last + 1);
-      }
-    }
-    assertThat(got).as("the missed messages in the order they were sent, once, then the new ones")
-        .containsExactlyElementsOf(expected);
-    List<String> events = new ArrayList<>();
-    result.get("events").forEach(e -> events.add(e.asText()));
-    assertThat(events).as("a recovered session gets no new 'session' event").doesNotContain("session");
+    RecoveryChecks.missedOnceInOrderThenNew(result);
   }
 
   // ---- the server as a process of its own ------------------------------------------------------
