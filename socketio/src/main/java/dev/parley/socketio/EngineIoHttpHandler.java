@@ -61,8 +61,7 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
-      String path = new QueryStringDecoder(request.uri()).path();
-      passThrough = !isEnginePath(path);
+      passThrough = !isEnginePath(path(request.uri()));
       if (passThrough) {
         ctx.fireChannelRead(msg);
         return;
@@ -90,6 +89,19 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The request's path, percent-decoded, or as sent when it has a malformed escape (such as
+   * {@code %u006d}): such a request is the next handler's to refuse, unless it is for the engine's
+   * path with a malformed query, which {@link #onRequest} refuses.
+   */
+  private static String path(String uri) {
+    try {
+      return new QueryStringDecoder(uri).path();
+    } catch (IllegalArgumentException e) {
+      return uri.split("[?#]", 2)[0];
+    }
+  }
+
   private boolean isEnginePath(String path) {
     String p = options.path();
     return path.equals(p) || path.equals(p.substring(0, p.length() - 1));
@@ -101,6 +113,12 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     HttpHeaders headers = request.headers();
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (request.decoderResult().isFailure()) {
+      // Headers the codec could not read (too large, malformed): it reads nothing more from this
+      // connection, so answer and close.
+      HttpResponses.sendError(ctx, version, false, EngineError.BAD_REQUEST, null, options);
+      return;
+    }
     String origin = headers.get(HttpHeaderNames.ORIGIN);
     if (origin != null && !options.originAllowed(origin, headers.get(HttpHeaderNames.HOST), secure(ctx))) {
       HttpResponses.sendError(ctx, version, false, EngineError.FORBIDDEN, null, options);
@@ -112,6 +130,13 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    try {
+      query.parameters();
+    } catch (IllegalArgumentException e) {
+      // A malformed percent-escape: answered, where an exception would drop the connection.
+      HttpResponses.sendError(ctx, version, keepAlive, EngineError.BAD_REQUEST, origin, options);
+      return;
+    }
     if (!"4".equals(param(query, "EIO"))) {
       HttpResponses.sendError(ctx, version, keepAlive, EngineError.UNSUPPORTED_PROTOCOL_VERSION, origin, options);
       return;

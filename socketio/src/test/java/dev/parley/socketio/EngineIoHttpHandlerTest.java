@@ -109,6 +109,18 @@ class EngineIoHttpHandlerTest {
       assertThat(engine.get(channel, "EIO=4&transport=polling").status()).isEqualTo(200);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/x%u006d", "/%", "/%zz/socket.io/", "/socket.io%u002f", "/socket.io/%2"})
+    void otherPathsWithAMalformedEscapeGoToTheNextHandler(String path) {
+      EmbeddedChannel channel = engine.connect();
+
+      Response response = engine.exchange(channel, request(HttpMethod.GET, path + "?EIO=4&transport=polling", ""));
+
+      assertThat(response.status()).isEqualTo(404);
+      assertThat(engine.server.sessionCount()).isZero();
+      assertThat(channel.isActive()).isTrue();
+    }
+
     @Test
     void otherPathsReceiveTheirBodyUntouched() {
       EmbeddedChannel channel = engine.track(new EmbeddedChannel(new EngineIoHttpHandler(engine.server)));
@@ -165,6 +177,30 @@ class EngineIoHttpHandlerTest {
 
       assertError(response, 400, 2, "Bad handshake method");
       assertThat(engine.server.sessionCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"EIO=4&transport=polling&x=%u006d", "EIO=4&transport=polling&x=%", "EIO=4&transport=polling%zz",
+        "EIO=%34&transport=polling&%"})
+    void malformedPercentEscapeInTheQueryIsAnsweredNotDropped(String query) throws Exception {
+      EmbeddedChannel channel = engine.connect();
+
+      assertError(engine.get(channel, query), 400, 3, "Bad request");
+      assertThat(engine.server.sessionCount()).isZero();
+      assertThat(channel.isActive()).isTrue();
+      assertThat(engine.get(channel, "EIO=4&transport=polling").status()).as("the connection serves on").isEqualTo(200);
+    }
+
+    @Test
+    void aRequestTheCodecCouldNotReadIsAnsweredAndTheConnectionClosed() throws Exception {
+      EmbeddedChannel channel = engine.connect();
+      HttpRequest unreadable = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, PATH + "?EIO=4&transport=polling");
+      unreadable.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(
+          new io.netty.handler.codec.http.TooLongHttpHeaderException("HTTP header is larger than 16384 bytes.")));
+
+      assertError(engine.exchange(channel, List.of(unreadable)), 400, 3, "Bad request");
+      assertThat(engine.server.sessionCount()).isZero();
+      assertThat(channel.isActive()).isFalse();
     }
 
     @Test
