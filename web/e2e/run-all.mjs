@@ -13,6 +13,7 @@ const ALL = [
   'private-room',
   'xss',
   'tutorial-interop',
+  'xss-corpus',
 ];
 const [base, ...chosen] = process.argv.slice(2);
 if (!base) {
