@@ -290,6 +290,30 @@ class HttpBadInputIT {
     return tests.stream();
   }
 
+  /**
+   * A long-polling body over maxPayload (1 MB) gets its 413, declared or chunked: the server reads
+   * what is left of it before closing, where closing at once reset the connection under the client,
+   * which was still sending and never saw the answer.
+   */
+  @Test
+  void aPollingBodyOverMaxPayloadIsAnswered413NotReset() throws Exception {
+    String base = origin + "/socket.io/?EIO=4&transport=polling";
+    byte[] body = ("4" + "x".repeat(1_000_000)).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 5; i++) {
+      for (boolean chunked : new boolean[] {false, true}) {
+        HttpResponse<String> open = http.send(HttpRequest.newBuilder(URI.create(base)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        String sid = JSON.readTree(open.body().substring(1)).get("sid").textValue();
+        HttpRequest.BodyPublisher publisher = chunked
+            ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
+            : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "&sid=" + sid))
+            .timeout(Duration.ofSeconds(10)).POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(chunked ? "chunked" : "declared").isEqualTo(413);
+      }
+    }
+  }
+
   // ---- helpers --------------------------------------------------------------------------------------
 
   /** A status (0 when the connection closed without an answer) and the body. */

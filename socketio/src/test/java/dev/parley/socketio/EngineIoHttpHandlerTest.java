@@ -428,11 +428,53 @@ class EngineIoHttpHandlerTest {
 
       Response response = engine.read(channel);
       assertThat(response.status()).isEqualTo(413);
+      assertThat(header(response, HttpHeaderNames.CONNECTION)).isEqualTo("close");
       assertThat(first.refCnt()).as("buffered chunk released").isZero();
       assertThat(second.refCnt()).isZero();
-      assertThat(channel.isOpen()).isFalse();
       assertThat(engine.events).isEmpty();
       assertThat(engine.session(sid).isOpen()).isTrue();
+      // The rest is read and dropped, so that closing does not reset a client still sending.
+      assertThat(channel.isOpen()).isTrue();
+      channel.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("x".repeat(20), StandardCharsets.UTF_8)));
+      engine.runPendingTasks();
+      assertThat(channel.isOpen()).isFalse();
+      assertThat(engine.read(channel)).as("one answer only").isNull();
+    }
+
+    @Test
+    void aRefusedBodyThatGoesOnPastTwiceMaxPayloadIsCutOff() throws Exception {
+      sid = engine.handshake();
+      EmbeddedChannel channel = engine.connect();
+      HttpRequest head = postHead(sid);
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+
+      channel.writeInbound(head, chunk(40), chunk(40));
+      assertThat(engine.read(channel).status()).isEqualTo(413);
+      channel.writeInbound(chunk(40));
+      engine.runPendingTasks();
+      assertThat(channel.isOpen()).as("within maxPayload more").isTrue();
+      channel.writeInbound(chunk(40));
+      engine.runPendingTasks();
+
+      assertThat(channel.isOpen()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDeclaredLengthOverTwiceMaxPayloadOrAWaitingClientIsClosedRightAfterTheAnswer(boolean expectsContinue)
+        throws Exception {
+      sid = engine.handshake();
+      EmbeddedChannel channel = engine.connect();
+      HttpRequest head = postHead(sid);
+      HttpUtil.setContentLength(head, expectsContinue ? 100 : 129);
+      if (expectsContinue) {
+        HttpUtil.set100ContinueExpected(head, true);
+      }
+
+      channel.writeInbound(head);
+
+      assertThat(engine.read(channel).status()).isEqualTo(413);
+      assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
@@ -453,6 +495,7 @@ class EngineIoHttpHandlerTest {
       assertThat(last.refCnt()).isZero();
       assertThat((Object) channel.readInbound()).as("nothing passed on").isNull();
       assertThat(engine.events).isEmpty();
+      assertThat(channel.isOpen()).as("closed once the body was read through").isFalse();
     }
 
     @Test
