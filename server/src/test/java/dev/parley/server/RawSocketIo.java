@@ -20,11 +20,15 @@ import java.util.function.Function;
  * frame, and waits for acknowledgements by id.
  */
 final class RawSocketIo implements AutoCloseable {
+  /** Starts the entry of the text queue that says the connection ended (no packet starts so). */
+  static final String CLOSED = "(connection ended) ";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final long WAIT_MS = 5000;
 
+  /** Text frames from the server, and {@link #CLOSED} followed by how, once the connection ends. */
   private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-  private final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
+  /** Set once the connection has ended. */
+  private volatile String closed;
   /** Set once open. */
   private volatile WebSocket webSocket;
   /**
@@ -94,15 +98,27 @@ final class RawSocketIo implements AutoCloseable {
     return next(p -> p.startsWith(prefix), "the acknowledgement " + id).substring(prefix.length() - 1);
   }
 
-  /** The next text packet that matches, skipping others; fails after 5 s. */
+  /** The next text packet that matches, skipping others; fails after 5 s or if the connection ends. */
   String next(java.util.function.Predicate<String> wanted, String what) throws InterruptedException {
+    String text = nextOrClosed(wanted, what);
+    if (text.startsWith(CLOSED)) {
+      throw new AssertionError("The connection ended (" + text.substring(CLOSED.length()) + ") while waiting for " + what);
+    }
+    return text;
+  }
+
+  /**
+   * The next text packet that matches, or {@link #CLOSED} and how the connection ended, whichever
+   * comes first; fails after 5 s.
+   */
+  String nextOrClosed(java.util.function.Predicate<String> wanted, String what) throws InterruptedException {
     long end = System.nanoTime() + MILLISECONDS.toNanos(WAIT_MS);
     while (true) {
       String text = texts.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (text == null) {
         throw new AssertionError("Timed out waiting for " + what);
       }
-      if (wanted.test(text)) {
+      if (text.startsWith(CLOSED) || wanted.test(text)) {
         return text;
       }
     }
@@ -114,15 +130,12 @@ final class RawSocketIo implements AutoCloseable {
 
   /** Waits until the server closes the connection; returns how ("closed with 1009", …). */
   String awaitClosed() throws InterruptedException {
-    String how = closes.poll(WAIT_MS, MILLISECONDS);
-    if (how == null) {
-      throw new AssertionError("Timed out waiting for the server to close the WebSocket");
-    }
-    return how;
+    String text = nextOrClosed(p -> false, "the server to close the WebSocket");
+    return text.substring(CLOSED.length());
   }
 
   boolean isClosed() {
-    return !closes.isEmpty() || webSocket.isInputClosed();
+    return closed != null;
   }
 
   @Override
@@ -156,13 +169,18 @@ final class RawSocketIo implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      closes.add("closed with " + statusCode);
+      ended("closed with " + statusCode);
       return null;
     }
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
-      closes.add("failed with " + error);
+      ended("failed with " + error);
+    }
+
+    private void ended(String how) {
+      closed = how;
+      texts.add(CLOSED + how);
     }
   }
 }
