@@ -70,7 +70,8 @@ export async function requireSocketIo(base) {
 
 /**
  * Runs one scenario: `body(ctx)` gets `ctx.base`, `ctx.newPage(label, options)` (each page in its
- * own browser context, so its own storage and its own user) and must finish within `timeoutMs`.
+ * own browser context, so its own storage and its own user; `options.bypassCSP` ignores the pages'
+ * Content-Security-Policy) and must finish within `timeoutMs`.
  * Prints "PASS name (n s)" or "FAIL name: why" and exits 0 or 1.
  */
 export async function runScenario(script, { needsSocketIo = true, timeoutMs = 90_000 } = {}, body) {
@@ -87,8 +88,8 @@ export async function runScenario(script, { needsSocketIo = true, timeoutMs = 90
     );
     const ctx = {
       base,
-      async newPage(label, { viewport = { width: 1280, height: 800 }, colorScheme = 'light' } = {}) {
-        const context = await browser.newContext({ viewport, colorScheme });
+      async newPage(label, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', bypassCSP = false } = {}) {
+        const context = await browser.newContext({ viewport, colorScheme, bypassCSP });
         context.setDefaultTimeout(10_000);
         const page = await context.newPage();
         const errors = [];

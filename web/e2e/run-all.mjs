@@ -14,6 +14,7 @@ const ALL = [
   'xss',
   'tutorial-interop',
   'accounts',
+  'xss-corpus',
 ];
 const [base, ...chosen] = process.argv.slice(2);
 if (!base) {

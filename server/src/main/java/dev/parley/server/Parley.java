@@ -16,6 +16,7 @@ import dev.parley.server.chat.Room;
 import dev.parley.server.chat.RoomPolicy;
 import dev.parley.server.chat.User;
 import dev.parley.server.gateway.ChatGateway;
+import dev.parley.server.gateway.ClientJson;
 import dev.parley.server.gateway.Authenticator;
 import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.limits.RateLimiter;
@@ -155,6 +156,7 @@ public final class Parley implements AutoCloseable {
         .host(config.host())
         .port(config.port())
         .allowedOrigins(config.allowedOrigins())
+        .mapper(ClientJson.mapper())
         .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))

@@ -290,8 +290,7 @@ class AuthApiIT {
     for (String path : List.of("/api/v1/auth/me/", "/api/v1/auth/me;x=1", "/api/v1/auth/..%2fauth%2fme",
         "/api/v1/auth/%2e%2e/auth/me", "/api/v1/auth/%u006de", "/api/v1/auth//me", "/api/v1/auth/me%00",
         "/api/v1/auth/me%", "/api/v1/auth/./me", "/api/v1/auth/ME")) {
-      // 0: the connection was closed unanswered (the engine does so with a malformed escape).
-      assertThat(rawGetStatus(path)).as(path).isIn(0, 400, 404);
+      assertThat(rawGetStatus(path)).as(path).isIn(400, 404);
     }
     assertThat(get("/healthz").statusCode()).as("the other routes are untouched").isEqualTo(200);
     assertThat(send("POST", "/healthz", "").statusCode()).isEqualTo(405);

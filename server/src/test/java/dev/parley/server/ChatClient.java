@@ -139,6 +139,20 @@ final class ChatClient implements AutoCloseable {
     return (JSONObject) value;
   }
 
+  /**
+   * Sends an event with exactly these arguments (any JSON value, {@code byte[]} for a binary
+   * attachment, none at all) and waits at most 5 s for its acknowledgement's first argument.
+   */
+  Object requestWithArgs(String event, Object... args) throws InterruptedException {
+    BlockingQueue<Object> reply = new LinkedBlockingQueue<>();
+    socket.emit(event, args, (Ack) ackArgs -> reply.add(ackArgs.length == 0 ? "" : ackArgs[0]));
+    Object value = reply.poll(5, SECONDS);
+    if (value == null) {
+      throw new AssertionError("Timed out waiting for the acknowledgement of '" + event + "'");
+    }
+    return value;
+  }
+
   JSONObject request(String event, Object... keyValues) throws InterruptedException {
     return request(event, json(keyValues));
   }

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -33,7 +35,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Serves the Engine.IO endpoint of one HTTP connection: handshakes, polls, posts and WebSocket
  * upgrades. Requests for other paths go on to the next handler unchanged. A POST body is
  * collected here up to {@code maxPayload} bytes; a longer one is refused with 413 as soon as its
- * size is known, before it is buffered whole. Owned by the channel's event loop.
+ * size is known, before it is buffered whole, and what is left of it is read and dropped (see
+ * {@link #refuseTooLarge}). Owned by the channel's event loop.
  */
 final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
   static final String NAME = "engine.io";
@@ -52,6 +55,10 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
   private EngineSession lastPolled;
   /** A WebSocket upgrade waiting for the end of its request. */
   private boolean upgradePending;
+  /** How many more bytes of a refused body are read and dropped before closing; -1 when none is. */
+  private long draining = -1;
+  /** The writing of the 413 of the body being drained; null when none is. */
+  private ChannelFuture refusal;
 
   EngineIoHttpHandler(EngineServer server) {
     this.server = server;
@@ -61,8 +68,7 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
-      String path = new QueryStringDecoder(request.uri()).path();
-      passThrough = !isEnginePath(path);
+      passThrough = !isEnginePath(path(request.uri()));
       if (passThrough) {
         ctx.fireChannelRead(msg);
         return;
@@ -72,7 +78,9 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       } finally {
         ReferenceCountUtil.release(msg);
       }
-      if (msg instanceof LastHttpContent) {
+      if (msg instanceof LastHttpContent && draining >= 0) {
+        stopDraining(ctx);
+      } else if (msg instanceof LastHttpContent) {
         onLastContent(ctx);
       }
     } else if (msg instanceof HttpContent content) {
@@ -90,6 +98,19 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The request's path, percent-decoded, or as sent when it has a malformed escape (such as
+   * {@code %u006d}): such a request is the next handler's to refuse, unless it is for the engine's
+   * path with a malformed query, which {@link #onRequest} refuses.
+   */
+  private static String path(String uri) {
+    try {
+      return new QueryStringDecoder(uri).path();
+    } catch (IllegalArgumentException e) {
+      return uri.split("[?#]", 2)[0];
+    }
+  }
+
   private boolean isEnginePath(String path) {
     String p = options.path();
     return path.equals(p) || path.equals(p.substring(0, p.length() - 1));
@@ -101,6 +122,12 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     HttpHeaders headers = request.headers();
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (request.decoderResult().isFailure()) {
+      // Headers the codec could not read (too large, malformed): it reads nothing more from this
+      // connection, so answer and close.
+      HttpResponses.sendError(ctx, version, false, EngineError.BAD_REQUEST, null, options);
+      return;
+    }
     String origin = headers.get(HttpHeaderNames.ORIGIN);
     if (origin != null && !options.originAllowed(origin, headers.get(HttpHeaderNames.HOST), secure(ctx))) {
       HttpResponses.sendError(ctx, version, false, EngineError.FORBIDDEN, null, options);
@@ -112,6 +139,13 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    try {
+      query.parameters();
+    } catch (IllegalArgumentException e) {
+      // A malformed percent-escape: answered, where an exception would drop the connection.
+      HttpResponses.sendError(ctx, version, keepAlive, EngineError.BAD_REQUEST, origin, options);
+      return;
+    }
     if (!"4".equals(param(query, "EIO"))) {
       HttpResponses.sendError(ctx, version, keepAlive, EngineError.UNSUPPORTED_PROTOCOL_VERSION, origin, options);
       return;
@@ -161,7 +195,7 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     } else if (request.method() == HttpMethod.POST) {
       long length = HttpUtil.getContentLength(request, -1L);
       if (length > options.maxPayload()) {
-        HttpResponses.sendError(ctx, version, false, EngineError.PAYLOAD_TOO_LARGE, origin, options);
+        refuseTooLarge(ctx, request, length);
         return;
       }
       postSession = session;
@@ -172,14 +206,23 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+    if (draining >= 0) {
+      draining -= content.content().readableBytes();
+      if (content instanceof LastHttpContent || draining < 0) {
+        stopDraining(ctx);
+      }
+      return;
+    }
     if (body != null) {
       ByteBuf data = content.content();
       if (body.readableBytes() + data.readableBytes() > options.maxPayload()) {
         body.release();
         body = null;
         postSession = null;
-        HttpResponses.sendError(ctx, current.protocolVersion(), false, EngineError.PAYLOAD_TOO_LARGE,
-            current.headers().get(HttpHeaderNames.ORIGIN), options);
+        refuseTooLarge(ctx, current, options.maxPayload());
+        if (content instanceof LastHttpContent) {
+          stopDraining(ctx);
+        }
         return;
       }
       if (data.isReadable()) {
@@ -189,6 +232,32 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     if (content instanceof LastHttpContent) {
       onLastContent(ctx);
     }
+  }
+
+  /**
+   * Answers 413 at once, then reads the rest of the body and drops it before closing, when that
+   * rest is at most {@code maxPayload} bytes more: closing while the client is still sending would
+   * reset the connection, and the client would never see the answer. A longer body, or one the
+   * client waits to send (Expect: 100-continue), has its connection closed right after the answer.
+   *
+   * @param rest how many more bytes may be read through: the declared length, or maxPayload
+   */
+  private void refuseTooLarge(ChannelHandlerContext ctx, HttpRequest request, long rest) {
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (rest > 2L * options.maxPayload() || HttpUtil.is100ContinueExpected(request)) {
+      HttpResponses.sendError(ctx, request.protocolVersion(), false, EngineError.PAYLOAD_TOO_LARGE, origin, options);
+      return;
+    }
+    refusal = HttpResponses.sendLastError(ctx, request.protocolVersion(), EngineError.PAYLOAD_TOO_LARGE, origin,
+        options);
+    draining = rest;
+  }
+
+  /** Closes the connection once the refusal is written. */
+  private void stopDraining(ChannelHandlerContext ctx) {
+    draining = -1;
+    refusal.addListener(ChannelFutureListener.CLOSE);
+    refusal = null;
   }
 
   private void onLastContent(ChannelHandlerContext ctx) {

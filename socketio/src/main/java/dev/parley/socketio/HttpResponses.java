@@ -41,6 +41,18 @@ final class HttpResponses {
         Unpooled.copiedBuffer(error.body(), StandardCharsets.UTF_8), origin, options);
   }
 
+  /**
+   * An error that ends the connection ({@code Connection: close}), which the caller closes once
+   * it has read what is left of the request.
+   */
+  static ChannelFuture sendLastError(ChannelHandlerContext ctx, HttpVersion version, EngineError error, String origin,
+      ServerOptions options) {
+    FullHttpResponse response = response(version, error.status, "application/json",
+        Unpooled.copiedBuffer(error.body(), StandardCharsets.UTF_8), origin, options);
+    HttpUtil.setKeepAlive(response, false);
+    return ctx.writeAndFlush(response);
+  }
+
   static void sendPreflight(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive,
       String origin, String requestHeaders, ServerOptions options) {
     FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
@@ -55,6 +67,11 @@ final class HttpResponses {
 
   static void send(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResponseStatus status,
       String contentType, ByteBuf content, String origin, ServerOptions options) {
+    write(ctx, response(version, status, contentType, content, origin, options), keepAlive);
+  }
+
+  private static FullHttpResponse response(HttpVersion version, HttpResponseStatus status, String contentType,
+      ByteBuf content, String origin, ServerOptions options) {
     FullHttpResponse response = new DefaultFullHttpResponse(version, status, content);
     HttpHeaders headers = response.headers();
     headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -62,7 +79,7 @@ final class HttpResponses {
     headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
     cors(headers, origin, options);
-    write(ctx, response, keepAlive);
+    return response;
   }
 
   /**

@@ -109,6 +109,18 @@ class EngineIoHttpHandlerTest {
       assertThat(engine.get(channel, "EIO=4&transport=polling").status()).isEqualTo(200);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/x%u006d", "/%", "/%zz/socket.io/", "/socket.io%u002f", "/socket.io/%2"})
+    void otherPathsWithAMalformedEscapeGoToTheNextHandler(String path) {
+      EmbeddedChannel channel = engine.connect();
+
+      Response response = engine.exchange(channel, request(HttpMethod.GET, path + "?EIO=4&transport=polling", ""));
+
+      assertThat(response.status()).isEqualTo(404);
+      assertThat(engine.server.sessionCount()).isZero();
+      assertThat(channel.isActive()).isTrue();
+    }
+
     @Test
     void otherPathsReceiveTheirBodyUntouched() {
       EmbeddedChannel channel = engine.track(new EmbeddedChannel(new EngineIoHttpHandler(engine.server)));
@@ -165,6 +177,30 @@ class EngineIoHttpHandlerTest {
 
       assertError(response, 400, 2, "Bad handshake method");
       assertThat(engine.server.sessionCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"EIO=4&transport=polling&x=%u006d", "EIO=4&transport=polling&x=%", "EIO=4&transport=polling%zz",
+        "EIO=%34&transport=polling&%"})
+    void malformedPercentEscapeInTheQueryIsAnsweredNotDropped(String query) throws Exception {
+      EmbeddedChannel channel = engine.connect();
+
+      assertError(engine.get(channel, query), 400, 3, "Bad request");
+      assertThat(engine.server.sessionCount()).isZero();
+      assertThat(channel.isActive()).isTrue();
+      assertThat(engine.get(channel, "EIO=4&transport=polling").status()).as("the connection serves on").isEqualTo(200);
+    }
+
+    @Test
+    void aRequestTheCodecCouldNotReadIsAnsweredAndTheConnectionClosed() throws Exception {
+      EmbeddedChannel channel = engine.connect();
+      HttpRequest unreadable = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, PATH + "?EIO=4&transport=polling");
+      unreadable.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(
+          new io.netty.handler.codec.http.TooLongHttpHeaderException("HTTP header is larger than 16384 bytes.")));
+
+      assertError(engine.exchange(channel, List.of(unreadable)), 400, 3, "Bad request");
+      assertThat(engine.server.sessionCount()).isZero();
+      assertThat(channel.isActive()).isFalse();
     }
 
     @Test
@@ -392,11 +428,53 @@ class EngineIoHttpHandlerTest {
 
       Response response = engine.read(channel);
       assertThat(response.status()).isEqualTo(413);
+      assertThat(header(response, HttpHeaderNames.CONNECTION)).isEqualTo("close");
       assertThat(first.refCnt()).as("buffered chunk released").isZero();
       assertThat(second.refCnt()).isZero();
-      assertThat(channel.isOpen()).isFalse();
       assertThat(engine.events).isEmpty();
       assertThat(engine.session(sid).isOpen()).isTrue();
+      // The rest is read and dropped, so that closing does not reset a client still sending.
+      assertThat(channel.isOpen()).isTrue();
+      channel.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("x".repeat(20), StandardCharsets.UTF_8)));
+      engine.runPendingTasks();
+      assertThat(channel.isOpen()).isFalse();
+      assertThat(engine.read(channel)).as("one answer only").isNull();
+    }
+
+    @Test
+    void aRefusedBodyThatGoesOnPastTwiceMaxPayloadIsCutOff() throws Exception {
+      sid = engine.handshake();
+      EmbeddedChannel channel = engine.connect();
+      HttpRequest head = postHead(sid);
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+
+      channel.writeInbound(head, chunk(40), chunk(40));
+      assertThat(engine.read(channel).status()).isEqualTo(413);
+      channel.writeInbound(chunk(40));
+      engine.runPendingTasks();
+      assertThat(channel.isOpen()).as("within maxPayload more").isTrue();
+      channel.writeInbound(chunk(40));
+      engine.runPendingTasks();
+
+      assertThat(channel.isOpen()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDeclaredLengthOverTwiceMaxPayloadOrAWaitingClientIsClosedRightAfterTheAnswer(boolean expectsContinue)
+        throws Exception {
+      sid = engine.handshake();
+      EmbeddedChannel channel = engine.connect();
+      HttpRequest head = postHead(sid);
+      HttpUtil.setContentLength(head, expectsContinue ? 100 : 129);
+      if (expectsContinue) {
+        HttpUtil.set100ContinueExpected(head, true);
+      }
+
+      channel.writeInbound(head);
+
+      assertThat(engine.read(channel).status()).isEqualTo(413);
+      assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
@@ -417,6 +495,7 @@ class EngineIoHttpHandlerTest {
       assertThat(last.refCnt()).isZero();
       assertThat((Object) channel.readInbound()).as("nothing passed on").isNull();
       assertThat(engine.events).isEmpty();
+      assertThat(channel.isOpen()).as("closed once the body was read through").isFalse();
     }
 
     @Test

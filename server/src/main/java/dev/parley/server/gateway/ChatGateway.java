@@ -376,7 +376,7 @@ public final class ChatGateway implements ChatEvents {
           return reply;
         }));
     on(socket, user, "sync", (req, ack) -> {
-      JsonNode rooms = req.get("rooms");
+      JsonNode rooms = Fields.value(req, "rooms");
       if (rooms == null || !rooms.isObject()) {
         throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "rooms must be an object of roomId: lastSeq");
       }
@@ -403,33 +403,15 @@ public final class ChatGateway implements ChatEvents {
           return reply;
         }));
     socket.on("typing", (args, ack) -> {
-      JsonNode req = args.get(0);
-      if (!req.isObject()) {
-        return;
-      }
-      long roomId;
-      boolean typing;
+      // Needs no acknowledgement; a client that asks for one learns whether the request was well
+      // formed (not whether it was relayed: typing is throttled, and never tells about rooms one
+      // is not in).
       try {
-        roomId = Fields.id(req, "roomId");
-        typing = Fields.bool(req, "typing");
+        typing(socket, user, typingSentAt, Fields.object(args.get(0)));
+        ack.send(Replies.ok());
       } catch (ChatException e) {
-        return;
+        ack.send(Replies.error(e));
       }
-      if (!chat.mayType(user, roomId)) {
-        return;
-      }
-      long now = System.currentTimeMillis();
-      Long last = typingSentAt.get(roomId);
-      if (typing && last != null && now - last < TYPING_INTERVAL_MS) {
-        return;
-      }
-      if (typing) {
-        typingSentAt.put(roomId, now);
-      } else if (typingSentAt.remove(roomId) == null) {
-        return;
-      }
-      namespace.to(roomKey(roomId)).except(socket.id()).asVolatile()
-          .emit("typing", Map.of("roomId", Long.toString(roomId), "user", Dto.user(user), "typing", typing));
     });
     socket.onDisconnect(reason -> {
       for (Long roomId : typingSentAt.keySet()) {
@@ -441,6 +423,27 @@ public final class ChatGateway implements ChatEvents {
       }
       goOffline(user);
     });
+  }
+
+  /** Relays a typing request to the room, at most once a second per room and socket. */
+  private void typing(Socket socket, User user, Map<Long, Long> typingSentAt, JsonNode req) {
+    long roomId = Fields.id(req, "roomId");
+    boolean typing = Fields.bool(req, "typing");
+    if (!chat.mayType(user, roomId)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Long last = typingSentAt.get(roomId);
+    if (typing && last != null && now - last < TYPING_INTERVAL_MS) {
+      return;
+    }
+    if (typing) {
+      typingSentAt.put(roomId, now);
+    } else if (typingSentAt.remove(roomId) == null) {
+      return;
+    }
+    namespace.to(roomKey(roomId)).except(socket.id()).asVolatile()
+        .emit("typing", Map.of("roomId", Long.toString(roomId), "user", Dto.user(user), "typing", typing));
   }
 
   private void registerRooms(Socket socket, User user) {

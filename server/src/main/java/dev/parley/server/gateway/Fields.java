@@ -5,9 +5,21 @@ import dev.parley.server.chat.ChatException;
 import dev.parley.server.chat.RoomRole;
 import java.util.Optional;
 
-/** Reads request fields strictly: a field of the wrong type is an error, never coerced. */
+/**
+ * Reads request fields strictly: a field of the wrong type is an error, never coerced, and so is
+ * a key given twice ({@link ClientJson}).
+ */
 final class Fields {
   private Fields() {}
+
+  /** The field's value, or null when absent; a repeated key is an error. */
+  static JsonNode value(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (ClientJson.isRepeated(node)) {
+      throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " is given more than once");
+    }
+    return node;
+  }
 
   static JsonNode object(JsonNode node) {
     if (node == null || !node.isObject()) {
@@ -18,7 +30,7 @@ final class Fields {
 
   /** An id given as a string of digits or a whole number. */
   static Optional<Long> optionalId(JsonNode request, String field) {
-    JsonNode node = request.get(field);
+    JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return Optional.empty();
     }
@@ -41,7 +53,7 @@ final class Fields {
   }
 
   static Optional<String> optionalText(JsonNode request, String field) {
-    JsonNode node = request.get(field);
+    JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return Optional.empty();
     }
@@ -57,7 +69,7 @@ final class Fields {
   }
 
   static Optional<Long> optionalSeq(JsonNode request, String field) {
-    JsonNode node = request.get(field);
+    JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return Optional.empty();
     }
@@ -68,7 +80,7 @@ final class Fields {
   }
 
   static int limit(JsonNode request, int dflt) {
-    JsonNode node = request.get("limit");
+    JsonNode node = value(request, "limit");
     if (node == null || node.isNull()) {
       return dflt;
     }
@@ -79,7 +91,7 @@ final class Fields {
   }
 
   static boolean bool(JsonNode request, String field) {
-    JsonNode node = request.get(field);
+    JsonNode node = value(request, field);
     if (node == null || !node.isBoolean()) {
       throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be true or false");
     }
@@ -88,7 +100,7 @@ final class Fields {
 
   /** An optional boolean: absent or null is {@code false}. */
   static boolean optionalBool(JsonNode request, String field) {
-    JsonNode node = request.get(field);
+    JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return false;
     }

@@ -118,6 +118,16 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Whether the URI's path decodes (the API reads no query). */
+  private static boolean decodes(String uri) {
+    try {
+      new QueryStringDecoder(uri).path();
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private void begin(ChannelHandlerContext ctx, HttpRequest request, String path) {
     current = request;
     currentPath = path;
@@ -126,6 +136,13 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     if (request.decoderResult().isFailure()) {
       current = null;
       respond(ctx, request.protocolVersion(), AuthApi.error(400, "invalid_argument", "malformed request"), false);
+      return;
+    }
+    if (!decodes(request.uri())) {
+      // Its body, if any, is read and dropped like that of any answered request.
+      current = null;
+      respond(ctx, request.protocolVersion(), AuthApi.error(400, "invalid_argument",
+          "malformed percent-escape in the path"), HttpUtil.isKeepAlive(request));
       return;
     }
     long declared = HttpUtil.getContentLength(request, 0L);

@@ -16,12 +16,15 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       .add(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
       .add("Referrer-Policy", "no-referrer");
 
+  /** The paths that may be pages of the app, and those under /api, in any case (see {@link #isAppPage}). */
+  private static final Pattern APP_PAGE = Pattern.compile("(/[A-Za-z0-9_-]+)*/?");
+  private static final Pattern API = Pattern.compile("/api(/|$)", Pattern.CASE_INSENSITIVE);
+
   private final Routes routes;
   private final PublicDirectory publicDirectory;
 
@@ -65,9 +72,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
     HttpVersion version = request.protocolVersion();
+    if (request.decoderResult().isFailure()) {
+      // The codec could not read the request (a line or headers too long, not HTTP at all) and
+      // reads nothing more from this connection: answer, then close.
+      refuseUnreadable(ctx, version, request.decoderResult().cause());
+      return;
+    }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String path;
+    try {
+      path = new QueryStringDecoder(request.uri()).path();
+    } catch (IllegalArgumentException e) {
+      text(ctx, version, keepAlive, HttpResponseStatus.BAD_REQUEST, "Bad Request: malformed percent-escape in the URL");
+      return;
+    }
     boolean head = request.method() == HttpMethod.HEAD;
     Encoding gzip = Encoding.of(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     if (request.method() != HttpMethod.GET && !head) {
@@ -123,7 +142,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       Encoding gzip, String path) {
     String key = path.equals("/") ? "/index.html" : path;
     Optional<Asset> asset = routes.app().get(key);
-    if (asset.isEmpty() && !path.contains(".") && !path.startsWith("/api/")) {
+    if (asset.isEmpty() && isAppPage(path)) {
       asset = routes.app().get("/index.html");
     }
     if (asset.isPresent()) {
@@ -131,6 +150,25 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else {
       text(ctx, version, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found");
     }
+  }
+
+  /**
+   * Whether a path no file answers is a page of the app, served its index.html: plain segments
+   * of letters, digits, '_' and '-', never under {@code /api} in any case. Everything else gets a
+   * 404, so that no spelling of an API path (/API/…, //api/…, /api;/…, /api%00/…) and no request
+   * for a missing file is answered 200 with the app.
+   */
+  static boolean isAppPage(String path) {
+    return APP_PAGE.matcher(path).matches() && !API.matcher(path).lookingAt();
+  }
+
+  /** 414 for a request line too long, 431 for headers too large, 400 for anything else unreadable; closes. */
+  private static void refuseUnreadable(ChannelHandlerContext ctx, HttpVersion version, Throwable cause) {
+    HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+        : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+        : HttpResponseStatus.BAD_REQUEST;
+    log.debug("unreadable HTTP request: {}", cause.toString());
+    text(ctx, version, false, status, status.reasonPhrase());
   }
 
   /** The user's own files get the policy the user set, if any, and nothing more. */
