@@ -73,6 +73,7 @@ main(import.meta.url, { timeoutMs: 170_000 }, async ({ base, newPage }) => {
 
   // Markup is no guest name: refused, and the refusal is text.
   await pageA.goto(app);
+  await pageA.getByRole('button', { name: 'Continue as guest' }).click({ timeout: 15_000 });
   const nameInput = pageA.getByLabel('Your name');
   await nameInput.waitFor({ timeout: 15_000 });
   await nameInput.fill(corpus.shortPayloads[1]);
