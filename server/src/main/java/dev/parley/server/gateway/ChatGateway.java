@@ -1,6 +1,5 @@
 package dev.parley.server.gateway;
 
-import dev.parley.server.limits.RateLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.chat.ChatEvents;
@@ -12,6 +11,7 @@ import dev.parley.server.chat.Message;
 import dev.parley.server.chat.Room;
 import dev.parley.server.chat.RoomService;
 import dev.parley.server.chat.User;
+import dev.parley.server.limits.RateLimiter;
 import dev.parley.socketio.Ack;
 import dev.parley.socketio.Args;
 import dev.parley.socketio.ConnectError;

@@ -165,10 +165,7 @@ public final class ChatSessionStore implements SessionStore {
     }
     return memory.restore(pid, at.memory()).thenCompose(found -> {
       if (found.isPresent()) {
-        // The memory store's upTo has no message part: "~0" makes it an offset of this store
-        // that since() filters nothing from.
-        return CompletableFuture.completedFuture(found.map(r -> withoutLostRooms(r, at)).map(r ->
-            new RecoveredSession(r.session(), r.missed(), r.upTo() == null ? null : r.upTo() + "~0")));
+        return CompletableFuture.completedFuture(found.map(r -> withoutLostRooms(r, at)));
       }
       CompletableFuture<Optional<RecoveredSession>> result = new CompletableFuture<>();
       try {
@@ -287,7 +284,8 @@ public final class ChatSessionStore implements SessionStore {
   public List<StoredPacket> since(String offset, Set<String> rooms) {
     Offset at = Offset.parse(offset);
     if (at == null) {
-      return List.of();
+      // The memory store's own upTo, from a restore made in memory: nothing to filter.
+      return memory.since(offset, rooms);
     }
     List<StoredPacket> recorded = memory.since(at.memory(), rooms);
     if (!at.message()) {

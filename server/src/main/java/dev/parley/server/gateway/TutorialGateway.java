@@ -1,10 +1,10 @@
 package dev.parley.server.gateway;
 
-import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.Room;
 import dev.parley.server.chat.User;
+import dev.parley.server.limits.RateLimiter;
 import dev.parley.socketio.ConnectError;
 import dev.parley.socketio.Namespace;
 import dev.parley.socketio.Socket;

@@ -99,7 +99,7 @@ public final class RateLimiter {
     if (address == null) {
       return Optional.empty();
     }
-    return connection(address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString());
+    return connection(hostOf(address));
   }
 
   /**
@@ -120,11 +120,15 @@ public final class RateLimiter {
 
   /** Takes one registration (or other credential-checking) attempt from {@code address}. */
   public Optional<Duration> authAttempt(InetSocketAddress address) {
-    String key = address == null ? "" : address.getAddress() != null ? address.getAddress().getHostAddress()
-        : address.getHostString();
+    String key = address == null ? "" : hostOf(address);
     return take(refusedSignIns, authAttempts.computeIfAbsent(key, k -> bucket(
         Bandwidth.builder().capacity(limits.authAttemptsPerMinute())
             .refillGreedy(limits.authAttemptsPerMinute(), Duration.ofMinutes(1)).build())));
+  }
+
+  /** The client's host, without its port: the key of the per-address buckets. */
+  private static String hostOf(InetSocketAddress address) {
+    return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
   }
 
   /** Forgets the buckets that are full again: their owners are within every limit. */
