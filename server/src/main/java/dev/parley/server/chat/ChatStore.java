@@ -127,9 +127,13 @@ public interface ChatStore {
 
   /**
    * Messages of every room with an id above {@code afterId}, in id order, at most {@code limit}.
-   * Ids grow with commit order on one node, so these are the messages committed after that one.
+   * Message ids are dense and grow with commit order on every node sharing the store, so these are
+   * the messages committed after that one.
    */
   List<Message> messagesAfter(long afterId, int limit);
+
+  /** The id of the newest committed message; 0 when there is none. */
+  long lastMessageId();
 
   // ---- socket sessions (connection-state recovery across restarts) ------------------------------
 

@@ -126,7 +126,7 @@ public final class JdbcChatStore implements ChatStore {
     this.dialect = database.dialect();
     this.ids = Objects.requireNonNull(ids, "ids");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.appender = new MessageAppender(jdbc, dialect, ids, clock);
+    this.appender = new MessageAppender(jdbc, dialect, clock);
   }
 
   // ---- users -----------------------------------------------------------------------------------
@@ -431,6 +431,15 @@ public final class JdbcChatStore implements ChatStore {
   @Override
   public List<Message> messagesAfter(long afterId, int limit) {
     return jdbc.read("read the messages after " + afterId, c -> list(c, MESSAGES_AFTER, Rows::message, afterId, limit));
+  }
+
+  @Override
+  public long lastMessageId() {
+    return jdbc.read("read the newest message id", c -> {
+      try (var statement = c.prepareStatement(MessageAppender.LAST_ID); var rows = statement.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0L;
+      }
+    });
   }
 
   // ---- socket sessions -------------------------------------------------------------------------

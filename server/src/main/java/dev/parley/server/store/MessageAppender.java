@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * update of its {@code last_seq}; the new messages go in as one JDBC batch; and each sender's
  * read position moves to its own newest message. All of it commits or none of it does, so a
  * failed batch leaves no message and no hole in any room's seqs.
+ *
+ * <p>Message ids come from the one row of {@code message_clock}, which the batch locks until it
+ * commits: ids are dense and increase in commit order across every node sharing the database. The
+ * clock is taken before any room, and rooms in ascending id order, so batches never deadlock.
  */
 final class MessageAppender {
   private static final Logger log = LoggerFactory.getLogger(MessageAppender.class);
@@ -38,6 +42,8 @@ final class MessageAppender {
   /** Sends looked up per query: few round trips, and far below every engine's parameter limit. */
   static final int SENDS_PER_LOOKUP = 100;
 
+  static final String RESERVE_IDS = "UPDATE message_clock SET last_id = last_id + ? WHERE id = 1 RETURNING last_id";
+  static final String LAST_ID = "SELECT last_id FROM message_clock WHERE id = 1";
   static final String RESERVE_SEQS = "UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq";
   static final String INSERT = "INSERT INTO messages"
       + " (id, room_id, seq, user_id, client_msg_id, text, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -58,13 +64,11 @@ final class MessageAppender {
 
   private final Jdbc jdbc;
   private final Dialect dialect;
-  private final IdGenerator ids;
   private final Clock clock;
 
-  MessageAppender(Jdbc jdbc, Dialect dialect, IdGenerator ids, Clock clock) {
+  MessageAppender(Jdbc jdbc, Dialect dialect, Clock clock) {
     this.jdbc = jdbc;
     this.dialect = dialect;
-    this.ids = ids;
     this.clock = clock;
   }
 
@@ -117,12 +121,13 @@ final class MessageAppender {
       fresh.add(i);
     }
     if (!fresh.isEmpty()) {
+      long nextId = reserveIds(connection, fresh.size());
       Map<Long, Long> nextSeq = reserveSeqs(connection, batch, fresh);
       long now = clock.millis();
       for (int i : fresh) {
         NewMessage message = batch.get(i);
         long seq = nextSeq.merge(message.roomId(), 1L, Long::sum) - 1;
-        result[i] = new Message(ids.next(), message.roomId(), seq, now, message.user(), message.text(),
+        result[i] = new Message(nextId++, message.roomId(), seq, now, message.user(), message.text(),
             message.clientMsgId(), message.kind());
       }
       insert(connection, fresh, result);
@@ -134,6 +139,19 @@ final class MessageAppender {
       }
     }
     return List.of(result);
+  }
+
+  /** Takes {@code count} message ids; returns the first. */
+  private static long reserveIds(Connection connection, int count) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(RESERVE_IDS)) {
+      statement.setLong(1, count);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          throw new StoreException("the message clock is missing: the schema is incomplete");
+        }
+        return rows.getLong(1) - count + 1;
+      }
+    }
   }
 
   /** The messages already stored for the batch's sends. */

@@ -746,6 +746,47 @@ abstract class ChatStoreContract {
   }
 
   @Test
+  void messageIdsAreDenseAndFollowCommitOrderWhateverTheWriter() throws Exception {
+    User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
+    Room general = store.publicRoomByName("general").orElseThrow();
+    Room side = store.createPublicRoom("side", "", ada.id());
+    long before = store.lastMessageId();
+
+    List<List<Message>> perThread = concurrently(4, thread -> {
+      List<Message> mine = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        mine.addAll(store.append(List.of(text(general, ada, thread + "-" + i + "a"),
+            text(side, ada, thread + "-" + i + "b"), text(general, ada, thread + "-" + i + "c"))));
+      }
+      return mine;
+    });
+    List<Message> all = perThread.stream().flatMap(List::stream)
+        .sorted(java.util.Comparator.comparingLong(Message::id)).toList();
+
+    assertThat(all).extracting(Message::id).as("one id each, no hole")
+        .containsExactlyElementsOf(LongStream.rangeClosed(before + 1, before + 240).boxed().toList());
+    for (Room room : List.of(general, side)) {
+      assertThat(all.stream().filter(m -> m.roomId() == room.id()).map(Message::seq).toList())
+          .as("in id order the seqs of a room increase: ids follow commits").isSorted();
+    }
+    assertThat(store.lastMessageId()).isEqualTo(before + 240);
+  }
+
+  @Test
+  void aFailedBatchTakesNoMessageId() {
+    User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
+    Room general = store.publicRoomByName("general").orElseThrow();
+    long first = store.append(List.of(text(general, ada, "one"))).get(0).id();
+    Room missing = new Room(999_999_999L, "missing", Room.Kind.PUBLIC, "", 0, 0);
+
+    assertThatThrownBy(() -> store.append(List.of(text(general, ada, "lost"), text(missing, ada, "lost too"))))
+        .isInstanceOf(StoreException.class);
+
+    assertThat(store.append(List.of(text(general, ada, "two"))).get(0).id()).isEqualTo(first + 1);
+    assertThat(store.lastMessageId()).isEqualTo(first + 1);
+  }
+
+  @Test
   void aSocketSessionIsTakenOnceAndOnlyAfterItsConnectionDropped() {
     User ada = store.createUser("ada", User.Kind.GUEST, Optional.empty());
     SocketSession open = new SocketSession("pid-1", "sid-1", ada.id(), 3, Optional.of("s:abc"), 1_000, Optional.empty());
