@@ -39,6 +39,7 @@ import java.util.Properties;
  * @param guests whether people may chat without an account, under a guest name
  * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
  *     on when clients reach the server over TLS, directly or through a proxy
+ * @param clustering whether and how this node works with others
  */
 public record Config(
     String host,
@@ -57,7 +58,16 @@ public record Config(
     RateLimiter.Limits limits,
     List<String> admins,
     boolean guests,
-    boolean secureCookies) {
+    boolean secureCookies,
+    Clustering clustering) {
+
+  /**
+   * How a node joins a cluster of nodes that share one PostgreSQL database.
+   *
+   * @param redis the Redis URL the nodes meet at; empty for a single node
+   * @param nodeId this node's id, unique among the running nodes (0-1023)
+   */
+  public record Clustering(Optional<String> redis, int nodeId) {}
 
   /**
    * The PEM files of the server's certificate and key, given as {@code --tls-cert} and
@@ -107,6 +117,9 @@ public record Config(
           + "accounts stay theirs); false to require signing in"),
       new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
           + "clients reach the server over TLS, directly or through a proxy"),
+      new Option("redis", "", "Redis URL (redis://host:port) to run as one node of a cluster; needs --db on "
+          + "PostgreSQL shared by every node"),
+      new Option("node-id", "0", "this node's id in a cluster, 0-1023, different on each running node"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -191,7 +204,21 @@ public record Config(
             integer(values, "rate-auth", 1, 1_000_000)),
         Arrays.stream(values.get("admins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
         bool(values, "guests"),
-        bool(values, "secure-cookies"));
+        bool(values, "secure-cookies"),
+        clustering(values));
+  }
+
+  private static Clustering clustering(Map<String, String> values) {
+    Optional<String> redis = optional(values.get("redis"));
+    int nodeId = integer(values, "node-id", 0, 1023);
+    if (redis.isPresent()) {
+      String db = values.get("db").strip().toLowerCase(Locale.ROOT);
+      if (!db.startsWith("jdbc:postgresql:") && !db.startsWith("postgresql://") && !db.startsWith("postgres://")) {
+        throw new UsageException("--redis runs this node in a cluster, and a cluster keeps its messages in one "
+            + "PostgreSQL database: give --db jdbc:postgresql://… (SQLite serves a single node)");
+      }
+    }
+    return new Clustering(redis, nodeId);
   }
 
   private static Optional<Option> find(String name) {

@@ -15,6 +15,7 @@ import dev.parley.server.chat.MessageWriter;
 import dev.parley.server.chat.Room;
 import dev.parley.server.chat.RoomPolicy;
 import dev.parley.server.chat.User;
+import dev.parley.server.cluster.Cluster;
 import dev.parley.server.gateway.ChatGateway;
 import dev.parley.server.gateway.ClientJson;
 import dev.parley.server.gateway.Authenticator;
@@ -58,8 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class Parley implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Parley.class);
   private static final int MAX_BATCH = 1000;
-  /** This node's id; one node until clustering lands. */
-  private static final int NODE_ID = 0;
 
   private final Database database;
   private final ThreadPoolExecutor storeExecutor;
@@ -71,6 +70,8 @@ public final class Parley implements AutoCloseable {
   private final ChatGateway gateway;
   private final ChatSessionStore chatSessions;
   private final ScheduledExecutorService housekeeping;
+  /** This node's part in a cluster; null for a single node. */
+  private final Cluster cluster;
 
   private Parley(Config config) {
     // Read first: a bad certificate or key stops the start before anything is opened.
@@ -83,9 +84,13 @@ public final class Parley implements AutoCloseable {
       }
       return "jdbc:sqlite:" + config.dataDir().resolve("parley.db");
     });
+    int nodeId = config.clustering().nodeId();
+    housekeeping = Executors.newSingleThreadScheduledExecutor(daemonThreads("housekeeping"));
+    // Join the cluster before opening anything else: a node id in use stops the start here.
+    cluster = config.clustering().redis().map(redis -> Cluster.join(redis, nodeId, housekeeping)).orElse(null);
     database = Database.open(url);
     // One generator for both stores: both make users, and ids must not collide.
-    IdGenerator ids = new IdGenerator(NODE_ID);
+    IdGenerator ids = new IdGenerator(nodeId);
     ChatStore store = new JdbcChatStore(database, ids);
     storeExecutor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
         daemonThreads("store"), new ThreadPoolExecutor.AbortPolicy());
@@ -133,15 +138,23 @@ public final class Parley implements AutoCloseable {
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
     metrics = new Metrics(() -> server[0] == null ? 0 : server[0].connectionCount(), () -> backlog());
-    writer = new MessageWriter(store, config.writeQueue(), MAX_BATCH, m -> events.service.delivered(m), metrics);
+    // A single node delivers each batch as it commits; a cluster's nodes each deliver every node's
+    // messages in id order, through the cluster's sequencer.
+    Cluster clustered = cluster;
+    writer = new MessageWriter(store, config.writeQueue(), MAX_BATCH,
+        clustered == null ? batch -> batch.forEach(m -> events.service.delivered(m)) : clustered::committed, metrics);
     // Server admins are the accounts named by --admins.
     ChatService chat = new ChatService(store, storeExecutor, writer, events, config.maxMessageLength(),
         new RoomPolicy(user -> user.kind() == User.Kind.ACCOUNT && admins.contains(user.id())));
     events.service = chat;
+    if (cluster != null) {
+      cluster.onMembershipChange(chat::membershipsChanged);
+      cluster.startDelivery(store, chat::delivered);
+    }
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
-        NODE_ID, Clock.systemUTC(), chat::receivesNow);
-    housekeeping = Executors.newSingleThreadScheduledExecutor(daemonThreads("housekeeping"));
+        nodeId, Clock.systemUTC(), chat::receivesNow,
+        cluster == null ? node -> false : node -> node != nodeId && !clustered.isRunning(node));
     housekeeping.scheduleWithFixedDelay(() -> {
       try {
         storeExecutor.execute(chatSessions::expire);
@@ -150,7 +163,8 @@ public final class Parley implements AutoCloseable {
       }
     }, 1, 1, TimeUnit.MINUTES);
 
-    WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(), chat::ready, metrics::scrape,
+    WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(),
+        cluster == null ? chat::ready : () -> chat.ready().thenApply(ok -> ok && clustered.isUp()), metrics::scrape,
         storeExecutor);
     ServerOptions.Builder options = ServerOptions.builder()
         .host(config.host())
@@ -161,6 +175,9 @@ public final class Parley implements AutoCloseable {
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))
         .httpFallback(() -> ApiHandler.before(api, web.newHandler()));
+    if (cluster != null) {
+      options.adapterFactory(cluster.adapters());
+    }
     tls.ifPresent(options::tls);
     socketIo = SocketIoServer.create(options.build());
     server[0] = socketIo;
@@ -230,6 +247,10 @@ public final class Parley implements AutoCloseable {
   public void close() {
     socketIo.stopAccepting();
     writer.close();
+    if (cluster != null) {
+      // Delivers what the writer committed last, then leaves the cluster.
+      cluster.close();
+    }
     if (gateway != null) {
       gateway.announceShutdown();
     }
@@ -268,27 +289,38 @@ public final class Parley implements AutoCloseable {
 
     @Override
     public void joined(User user, Room room) {
+      membershipChanged(user);
       gateway.joined(user, room);
     }
 
     @Override
     public void left(User user, Room room) {
+      membershipChanged(user);
       gateway.left(user, room);
     }
 
     @Override
     public void removed(User user, Room room, String reason) {
+      membershipChanged(user);
       gateway.removed(user, room, reason);
     }
 
     @Override
     public void roleChanged(User user, Membership membership) {
+      membershipChanged(user);
       gateway.roleChanged(user, membership);
     }
 
     @Override
     public void roomAdded(User user, Membership membership) {
       gateway.roomAdded(user, membership);
+    }
+
+    /** The other nodes of a cluster read the user's rooms and roles again. */
+    private void membershipChanged(User user) {
+      if (cluster != null) {
+        cluster.membershipChanged(user.id());
+      }
     }
 
     @Override

@@ -26,6 +26,11 @@ public final class Args implements Iterable<JsonNode> {
     this.mapper = mapper;
   }
 
+  /** Arguments that arrived some other way, e.g. from another server of a cluster. */
+  public static Args of(List<JsonNode> values, ObjectMapper mapper) {
+    return new Args(values, mapper);
+  }
+
   static Args of(ArrayNode array, int from, ObjectMapper mapper) {
     List<JsonNode> list = new ArrayList<>(Math.max(0, array.size() - from));
     for (int i = from; i < array.size(); i++) {

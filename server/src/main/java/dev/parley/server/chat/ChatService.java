@@ -173,6 +173,23 @@ public final class ChatService {
         .toList());
   }
 
+  /**
+   * Another node changed a user's rooms or roles: what this node keeps in memory of them is read
+   * again (only for users it holds).
+   */
+  public CompletableFuture<Void> membershipsChanged(long userId) {
+    if (!access.loaded(userId)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    // Forgotten at once, so that no request decides on the old rooms meanwhile (it reads the
+    // store instead); read again in the background for the live events, which use memory only.
+    access.forget(userId);
+    return async(() -> {
+      access.load(userId);
+      return null;
+    });
+  }
+
   // ---- messages --------------------------------------------------------------------------------
 
   /** Stores a message; completes once it is committed. */

@@ -144,7 +144,16 @@ public interface ChatStore {
    * Removes and returns the session of {@code pid} if its connection dropped, so that it is
    * recovered at most once; a session still marked connected is left alone and not returned.
    */
-  Optional<SocketSession> takeSocketSession(String pid);
+  default Optional<SocketSession> takeSocketSession(String pid) {
+    return takeSocketSession(pid, node -> false);
+  }
+
+  /**
+   * As {@link #takeSocketSession(String)}, but a session still marked connected is taken too when
+   * {@code nodeGone} says the node that held it is no longer running (it was killed, and its
+   * connections with it).
+   */
+  Optional<SocketSession> takeSocketSession(String pid, java.util.function.IntPredicate nodeGone);
 
   /** Marks every session of node {@code nodeId} still marked connected as dropped at {@code at}. */
   int dropSocketSessions(int nodeId, long at);

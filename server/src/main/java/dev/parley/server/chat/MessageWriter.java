@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group-commit writer: one thread drains a bounded queue of messages, stores each batch in
- * one transaction, then hands the stored messages, in order, to {@code onCommitted} (which
+ * one transaction, then hands the batch's new messages, in order, to {@code onCommitted} (which
  * delivers them) and completes each sender's future (which acknowledges it). A message is thus
  * acknowledged and delivered only once it is committed, and each room's messages are delivered in
  * seq order. When the queue is full, {@link #submit} fails at once with {@code overloaded}: a
@@ -33,7 +33,7 @@ public final class MessageWriter implements AutoCloseable {
   private final ChatStore store;
   private final BlockingQueue<Pending> queue;
   private final int maxBatch;
-  private final Consumer<Message> onCommitted;
+  private final Consumer<List<Message>> onCommitted;
   private final Observer observer;
   private final Thread thread;
   /** Whether submit still accepts; cleared by close(). */
@@ -41,7 +41,7 @@ public final class MessageWriter implements AutoCloseable {
   /** The highest seq handed to onCommitted per room, to skip retried sends. Writer thread only. */
   private final java.util.Map<Long, Long> delivered = new java.util.HashMap<>();
 
-  public MessageWriter(ChatStore store, int queueCapacity, int maxBatch, Consumer<Message> onCommitted,
+  public MessageWriter(ChatStore store, int queueCapacity, int maxBatch, Consumer<List<Message>> onCommitted,
       Observer observer) {
     if (queueCapacity <= 0 || maxBatch <= 0) {
       throw new IllegalArgumentException("queue capacity and batch size must be positive");
@@ -126,15 +126,19 @@ public final class MessageWriter implements AutoCloseable {
       return;
     }
     observer.committed(batch.size(), System.nanoTime() - start);
+    List<Message> fresh = new ArrayList<>(stored.size());
     for (Message m : stored) {
       Long last = delivered.get(m.roomId());
       if (last == null || m.seq() > last) {
         delivered.put(m.roomId(), m.seq());
-        try {
-          onCommitted.accept(m);
-        } catch (RuntimeException e) {
-          log.error("delivering message {} failed", m.id(), e);
-        }
+        fresh.add(m);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      try {
+        onCommitted.accept(fresh);
+      } catch (RuntimeException e) {
+        log.error("delivering messages {}-{} failed", fresh.get(0).id(), fresh.get(fresh.size() - 1).id(), e);
       }
     }
     for (int i = 0; i < batch.size(); i++) {

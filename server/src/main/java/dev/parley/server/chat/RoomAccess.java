@@ -45,6 +45,16 @@ final class RoomAccess {
     return list;
   }
 
+  /** Whether a user's rooms are in memory. */
+  boolean loaded(long userId) {
+    return roles.containsKey(userId);
+  }
+
+  /** Drops what memory holds of a user's rooms: the next question about them reads the store. */
+  void forget(long userId) {
+    roles.remove(userId);
+  }
+
   private Map<Long, RoomRole> rolesOf(long userId) {
     Map<Long, RoomRole> mine = roles.get(userId);
     if (mine == null) {

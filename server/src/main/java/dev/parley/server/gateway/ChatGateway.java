@@ -511,14 +511,15 @@ public final class ChatGateway implements ChatEvents {
 
   /** Tells every client the server is stopping (they reconnect by themselves once it is back). */
   public void announceShutdown() {
-    namespace.emit("shutdown", Map.of("reason", "server shutting down"));
+    namespace.local().emit("shutdown", Map.of("reason", "server shutting down"));
   }
 
   // ---- ChatEvents --------------------------------------------------------------------------------
 
   @Override
   public void message(Room room, Message message) {
-    namespace.to(roomKey(room.id())).emit("message", Dto.message(message));
+    // Every node delivers every message to its own sockets (in id order), so this stays local.
+    namespace.to(roomKey(room.id())).local().emit("message", Dto.message(message));
     for (BiConsumer<Room, Message> listener : messageListeners) {
       listener.accept(room, message);
     }

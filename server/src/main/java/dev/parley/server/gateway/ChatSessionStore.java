@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class ChatSessionStore implements SessionStore {
   private final Clock clock;
   private final String namespace;
   private final BiPredicate<User, Long> stillReceives;
+  private final IntPredicate nodeGone;
   private final ObjectMapper json = new ObjectMapper();
   /** The id of the newest message sent; written under the namespace's record lock. */
   private volatile long lastMessageId;
@@ -94,6 +96,17 @@ public final class ChatSessionStore implements SessionStore {
    */
   public ChatSessionStore(String namespace, ChatStore store, Executor executor, Duration window, int nodeId,
       Clock clock, BiPredicate<User, Long> stillReceives) {
+    this(namespace, store, executor, window, nodeId, clock, stillReceives, node -> false);
+  }
+
+  /**
+   * As above, for a node of a cluster: a session that another node held is recovered here too,
+   * once dropped, or at once when {@code nodeGone} says that node is no longer running (it may
+   * block briefly).
+   */
+  public ChatSessionStore(String namespace, ChatStore store, Executor executor, Duration window, int nodeId,
+      Clock clock, BiPredicate<User, Long> stillReceives, IntPredicate nodeGone) {
+    this.nodeGone = nodeGone;
     this.stillReceives = stillReceives;
     this.namespace = namespace;
     this.store = store;
@@ -225,12 +238,13 @@ public final class ChatSessionStore implements SessionStore {
 
   /** Recovers a session of an earlier run of the server from the database. Blocks. */
   private Optional<RecoveredSession> restoreFromStore(String pid, long afterMessageId) {
-    Optional<SocketSession> kept = store.takeSocketSession(pid);
+    Optional<SocketSession> kept = store.takeSocketSession(pid, nodeGone);
     if (kept.isEmpty()) {
       return Optional.empty();
     }
     SocketSession session = kept.get();
-    long droppedAt = session.disconnectedAt().orElseThrow();
+    // A session still marked connected was held by a node that was killed: it dropped just now.
+    long droppedAt = session.disconnectedAt().orElse(clock.millis());
     if (droppedAt < clock.millis() - window.toMillis()) {
       return Optional.empty();
     }

@@ -174,7 +174,8 @@ public final class TutorialGateway {
 
   private void relay(Room room, Message message) {
     if (Room.GENERAL.equals(room.name()) && room.kind() == Room.Kind.PUBLIC && message.kind() == Message.Kind.TEXT) {
-      namespace.emit("message", line(message));
+      // Each node relays the messages it delivers to its own tutorial pages.
+      namespace.local().emit("message", line(message));
     }
   }
 

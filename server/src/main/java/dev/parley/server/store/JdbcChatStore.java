@@ -466,7 +466,7 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
-  public Optional<SocketSession> takeSocketSession(String pid) {
+  public Optional<SocketSession> takeSocketSession(String pid, java.util.function.IntPredicate nodeGone) {
     return jdbc.write("take the socket session", c -> {
       Optional<SocketSession> found = first(c, SOCKET_BY_PID, row -> {
         long droppedAt = row.getLong("disconnected_at");
@@ -475,7 +475,7 @@ public final class JdbcChatStore implements ChatStore {
             row.getInt("node_id"), Optional.ofNullable(row.getString("credential")), row.getLong("connected_at"),
             dropped);
       }, pid);
-      if (found.isEmpty() || found.get().disconnectedAt().isEmpty()) {
+      if (found.isEmpty() || found.get().disconnectedAt().isEmpty() && !nodeGone.test(found.get().nodeId())) {
         return Optional.<SocketSession>empty();
       }
       update(c, DELETE_SOCKET, pid);

@@ -76,7 +76,7 @@ class MessageWriterTest {
 
   @Test
   void aFullQueueRefusesWithOverloadedAndLosesNothingItAccepted() throws Exception {
-    try (MessageWriter writer = new MessageWriter(store, 2, 1, delivered::add, new MessageWriter.Observer() {})) {
+    try (MessageWriter writer = new MessageWriter(store, 2, 1, delivered::addAll, new MessageWriter.Observer() {})) {
       CompletableFuture<Message> first = writer.submit(text("one", "1"));
       assertThat(holding.await(5, TimeUnit.SECONDS)).as("Timed out waiting for the first batch").isTrue();
       CompletableFuture<Message> second = writer.submit(text("two", "2"));
@@ -104,7 +104,7 @@ class MessageWriterTest {
   @Test
   void aRetriedSendIsStoredAndDeliveredOnce() throws Exception {
     gate.countDown();
-    try (MessageWriter writer = new MessageWriter(store, 100, 10, delivered::add, new MessageWriter.Observer() {})) {
+    try (MessageWriter writer = new MessageWriter(store, 100, 10, delivered::addAll, new MessageWriter.Observer() {})) {
       Message first = writer.submit(text("once", "same")).get(5, TimeUnit.SECONDS);
       Message again = writer.submit(text("once", "same")).get(5, TimeUnit.SECONDS);
       assertThat(again.id()).isEqualTo(first.id());
@@ -117,7 +117,7 @@ class MessageWriterTest {
 
   @Test
   void closingStoresWhatIsQueued() throws Exception {
-    MessageWriter writer = new MessageWriter(store, 100, 1, delivered::add, new MessageWriter.Observer() {});
+    MessageWriter writer = new MessageWriter(store, 100, 1, delivered::addAll, new MessageWriter.Observer() {});
     CompletableFuture<Message> first = writer.submit(text("a", "a"));
     assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Message> queued = writer.submit(text("b", "b"));
@@ -131,7 +131,7 @@ class MessageWriterTest {
 
   @Test
   void aMessageTheStoreRefusesFailsAloneNotItsWholeBatch() throws Exception {
-    try (MessageWriter writer = new MessageWriter(store, 100, 10, delivered::add, new MessageWriter.Observer() {})) {
+    try (MessageWriter writer = new MessageWriter(store, 100, 10, delivered::addAll, new MessageWriter.Observer() {})) {
       CompletableFuture<Message> held = writer.submit(text("held", "h"));
       assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
       // These three queue behind the held batch and are then stored as one batch.

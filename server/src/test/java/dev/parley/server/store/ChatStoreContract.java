@@ -799,6 +799,13 @@ abstract class ChatStoreContract {
         .contains(new SocketSession("pid-1", "sid-1", ada.id(), 3, Optional.of("s:abc"), 1_000, Optional.of(2_000L)));
     assertThat(store.takeSocketSession("pid-1")).as("taken once").isEmpty();
     assertThat(store.takeSocketSession("no such pid")).isEmpty();
+
+    store.saveSocketSessions(List.of(new SocketSession.Opened(
+        new SocketSession("pid-2", "sid-2", ada.id(), 3, Optional.empty(), 1_000, Optional.empty()))));
+    assertThat(store.takeSocketSession("pid-2", node -> node != 3)).as("its node still runs").isEmpty();
+    assertThat(store.takeSocketSession("pid-2", node -> node == 3)).as("its node was killed")
+        .map(SocketSession::sid).contains("sid-2");
+    assertThat(store.takeSocketSession("pid-2", node -> true)).as("taken once").isEmpty();
   }
 
   @Test

@@ -1,0 +1,230 @@
+package dev.parley.server.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes' line to each other over Redis: pub/sub channels, and the liveness key each node
+ * keeps alive while it runs. One connection publishes (Lettuce pipelines the commands of every
+ * thread on it), one subscribes; both reconnect by themselves and the subscriptions come back
+ * with them. While Redis is away a publish fails at once rather than piling up: what the other
+ * nodes must not miss (messages) they read from the database, the rest is of the moment.
+ * Thread-safe.
+ */
+public final class RedisBus implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+  /** How long a node counts as running after its last heartbeat. */
+  static final Duration NODE_TTL = Duration.ofSeconds(10);
+  static final Duration HEARTBEAT = Duration.ofSeconds(3);
+  private static final String NODE_KEY = "parley:node:";
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> commands;
+  private final StatefulRedisPubSubConnection<String, String> subscriber;
+  private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
+  private final int nodeId;
+  /** This run's mark in the liveness key, to tell it from an earlier run of the same node id. */
+  private final String instance = UUID.randomUUID().toString();
+  private final AtomicLong failedPublishes = new AtomicLong();
+
+  private RedisBus(RedisClient client, StatefulRedisConnection<String, String> commands,
+      StatefulRedisPubSubConnection<String, String> subscriber, int nodeId) {
+    this.client = client;
+    this.commands = commands;
+    this.subscriber = subscriber;
+    this.nodeId = nodeId;
+    subscriber.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        Consumer<String> listener = listeners.get(channel);
+        if (listener == null) {
+          return;
+        }
+        try {
+          listener.accept(message);
+        } catch (RuntimeException e) {
+          log.warn("a cluster message on {} could not be handled: {}", channel, e.toString());
+        }
+      }
+    });
+  }
+
+  /**
+   * Connects to Redis at {@code url} ({@code redis://host:port}, {@code rediss://…} for TLS) as
+   * node {@code nodeId}, and claims the node id: a start fails when another running node holds it.
+   * A node that was killed holds it until its liveness key expires; the start waits for that.
+   */
+  public static RedisBus connect(String url, int nodeId) {
+    RedisURI uri;
+    try {
+      uri = RedisURI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--redis: not a Redis URL: " + url);
+    }
+    uri.setTimeout(Duration.ofSeconds(2));
+    // Back within a second of Redis coming back, rather than Lettuce's default of up to 30 s.
+    ClientResources resources = ClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, uri);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
+        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+        .build());
+    StatefulRedisConnection<String, String> commands = null;
+    try {
+      commands = client.connect();
+      StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
+      RedisBus bus = new RedisBus(client, commands, subscriber, nodeId);
+      bus.claim();
+      return bus;
+    } catch (RedisConnectionException e) {
+      if (commands != null) {
+        commands.close();
+      }
+      client.shutdown();
+      resources.shutdown();
+      throw new IllegalStateException("cannot reach Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      if (commands != null) {
+        commands.close();
+      }
+      client.shutdown();
+      resources.shutdown();
+      throw e;
+    }
+  }
+
+  private void claim() {
+    String key = NODE_KEY + nodeId;
+    long deadline = System.nanoTime() + NODE_TTL.plusSeconds(2).toNanos();
+    boolean waited = false;
+    while (true) {
+      String ok = commands.sync().set(key, instance, SetArgs.Builder.nx().px(NODE_TTL.toMillis()));
+      if ("OK".equals(ok)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("node id " + nodeId + " is held by another running node: give each node "
+            + "its own --node-id");
+      }
+      if (!waited) {
+        log.info("Node id {} was in use moments ago; waiting until the earlier run's claim expires", nodeId);
+        waited = true;
+      }
+      // Bounded wait for the key's expiry: the claim of a killed run lapses within NODE_TTL.
+      Long ttl = commands.sync().pttl(key);
+      long pause = ttl == null || ttl < 0 ? 100 : Math.min(ttl + 10, 1000);
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while claiming node id " + nodeId, e);
+      }
+    }
+  }
+
+  /** Keeps this node's liveness key alive every few seconds on {@code scheduler}. */
+  public void startHeartbeat(ScheduledExecutorService scheduler) {
+    scheduler.scheduleWithFixedDelay(() -> commands.async()
+        .set(NODE_KEY + nodeId, instance, SetArgs.Builder.px(NODE_TTL.toMillis()))
+        .exceptionally(e -> {
+          log.debug("heartbeat not written: {}", e.toString());
+          return null;
+        }), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether node {@code id} runs, by its liveness key. Blocks for at most the command timeout;
+   * when Redis cannot say, the node counts as running (the cautious answer).
+   */
+  public boolean isRunning(int id) {
+    try {
+      Long n = commands.sync().exists(NODE_KEY + id);
+      return n == null || n > 0;
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Calls {@code listener} with each message published on {@code channel}, on Lettuce's thread. */
+  public void subscribe(String channel, Consumer<String> listener) {
+    listeners.put(Objects.requireNonNull(channel), listener);
+    subscriber.sync().subscribe(channel);
+  }
+
+  /** Publishes {@code message}; never blocks. A message Redis did not take is counted and logged. */
+  public void publish(String channel, String message) {
+    try {
+      commands.async().publish(channel, message).exceptionally(e -> {
+        failed(channel, e);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      failed(channel, e);
+    }
+  }
+
+  private void failed(String channel, Throwable e) {
+    if (failedPublishes.incrementAndGet() % 1000 == 1) {
+      log.warn("cluster messages on {} are not reaching Redis ({} so far): {}", channel, failedPublishes.get(),
+          e.toString());
+    }
+  }
+
+  /** Whether both connections to Redis are up. */
+  public boolean isUp() {
+    return commands.isOpen() && subscriber.isOpen();
+  }
+
+  /** Publishes that failed since start. */
+  public long failedPublishes() {
+    return failedPublishes.get();
+  }
+
+  /** This node's id. */
+  public int nodeId() {
+    return nodeId;
+  }
+
+  /** Gives the node id up and disconnects. */
+  @Override
+  public void close() {
+    try {
+      String key = NODE_KEY + nodeId;
+      if (instance.equals(commands.sync().get(key))) {
+        commands.sync().del(key);
+      }
+    } catch (RuntimeException e) {
+      log.debug("node id {} not given up: {}", nodeId, e.toString());
+    }
+    subscriber.close();
+    commands.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,408 @@
+package dev.parley.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two Parley nodes in one JVM sharing the local PostgreSQL (a schema of the test's own) and the
+ * local Redis, with real Socket.IO clients on each. Whatever one node's clients do, the other's
+ * see, in the same order; Redis going away from one node loses nothing; and a client that drops
+ * from one node recovers its session on the other. Redis and PostgreSQL addresses come from
+ * PARLEY_TEST_REDIS_URL and PARLEY_TEST_PG_URL; without them outside CI the test is skipped.
+ */
+@Timeout(value = 90, unit = SECONDS)
+class ClusterIT {
+  static final String REDIS = System.getenv().getOrDefault("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+
+  @TempDir
+  Path dataDir;
+  private String schema;
+  private String dbUrl;
+  /** Node ids for this test, away from other tests' and other runs'. */
+  private final int nodeBase = 100 + ThreadLocalRandom.current().nextInt(800);
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeEach
+  void services() throws Exception {
+    URI redis = URI.create(REDIS);
+    try (Socket probe = new Socket(redis.getHost(), redis.getPort())) {
+      probe.setSoTimeout(1000);
+    } catch (IOException e) {
+      unavailable("Redis is unreachable at " + REDIS + ": " + e.getMessage());
+    }
+    schema = "cluster_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try {
+      pg("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      unavailable("PostgreSQL is unreachable at " + ChatServerPostgresIT.URL + ": " + e.getMessage());
+    }
+    String base = ChatServerPostgresIT.URL;
+    dbUrl = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    if (schema != null) {
+      pg("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  private static void unavailable(String why) {
+    if ("true".equals(System.getenv("CI"))) {
+      fail("CI=true and " + why);
+    }
+    assumeTrue(false, "skipped: " + why);
+  }
+
+  private static void pg(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(ChatServerPostgresIT.URL); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** Node {@code n} of the cluster, meeting the others at {@code redis}. */
+  private Parley node(int n, String redis, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--db", dbUrl, "--redis", redis,
+        "--node-id", Integer.toString(nodeBase + n)));
+    args.addAll(List.of(extra));
+    // One data folder for both: the nodes share the token signing key, as a cluster must.
+    Parley parley = ParleyHarness.start(dataDir, args.toArray(String[]::new));
+    open.add(parley);
+    return parley;
+  }
+
+  private ChatClient guest(Parley node, String name) {
+    ChatClient client = ChatClient.chat(node.port(), name);
+    open.add(client);
+    return client;
+  }
+
+  private static String generalOf(JSONObject session) throws Exception {
+    JSONArray rooms = session.getJSONArray("rooms");
+    for (int i = 0; i < rooms.length(); i++) {
+      if (rooms.getJSONObject(i).getString("name").equals("general")) {
+        return rooms.getJSONObject(i).getString("id");
+      }
+    }
+    throw new AssertionError("no general in " + session);
+  }
+
+  private static JSONObject send(ChatClient client, String roomId, String text) throws Exception {
+    JSONObject ack = client.request("message:send", "roomId", roomId, "text", text,
+        "clientMsgId", UUID.randomUUID().toString());
+    assertThat(ack.optBoolean("ok")).as("ack of %s: %s", text, ack).isTrue();
+    return ack;
+  }
+
+  /** The next message event at {@code client}, waiting at most 10 s. */
+  private static JSONObject nextMessage(ChatClient client) throws InterruptedException {
+    Object m = client.queue("message").poll(10, SECONDS);
+    if (m == null) {
+      throw new AssertionError("no message within 10 s; events so far: " + client.log());
+    }
+    return (JSONObject) m;
+  }
+
+  // ---- tests -----------------------------------------------------------------------------------
+
+  @Test
+  void messagesFromBothNodesReachEveryClientOnceInTheSameOrder() throws Exception {
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    ChatClient ada = guest(one, "ada");
+    ChatClient bob = guest(two, "bob");
+    String general = generalOf(ada.session());
+    bob.session();
+
+    int each = 30;
+    Thread adaSends = new Thread(() -> {
+      try {
+        for (int i = 0; i < each; i++) {
+          send(ada, general, "ada " + i);
+        }
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    adaSends.start();
+    for (int i = 0; i < each; i++) {
+      send(bob, general, "bob " + i);
+    }
+    adaSends.join(30_000);
+
+    List<String> atAda = new ArrayList<>();
+    List<String> atBob = new ArrayList<>();
+    long lastSeq = -1;
+    while (atAda.size() < 2 * each) {
+      JSONObject m = nextMessage(ada);
+      if (m.getString("kind").equals("text")) {
+        atAda.add(m.getString("id"));
+      }
+      assertThat(lastSeq < 0 || m.getLong("seq") == lastSeq + 1).as("seq order at ada: %s after %s", m, lastSeq)
+          .isTrue();
+      lastSeq = m.getLong("seq");
+    }
+    lastSeq = -1;
+    while (atBob.size() < 2 * each) {
+      JSONObject m = nextMessage(bob);
+      if (m.getString("kind").equals("text")) {
+        atBob.add(m.getString("id"));
+      }
+      assertThat(lastSeq < 0 || m.getLong("seq") == lastSeq + 1).as("seq order at bob: %s after %s", m, lastSeq)
+          .isTrue();
+      lastSeq = m.getLong("seq");
+    }
+    assertThat(atBob).as("both nodes deliver the same messages in the same order").isEqualTo(atAda);
+    assertThat(Set.copyOf(atAda)).as("once each").hasSize(2 * each);
+  }
+
+  @Test
+  void roomChangesTypingAndRemovalsReachTheOtherNode() throws Exception {
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    ChatClient ada = guest(one, "ada");
+    ChatClient bob = guest(two, "bob");
+    ada.session();
+    JSONObject bobSession = bob.session();
+    String bobId = bobSession.getJSONObject("user").getString("id");
+    String general = generalOf(bobSession);
+
+    String plans = ada.request("room:create", "name", "plans", "private", true).getJSONObject("room").getString("id");
+    JSONObject invited = ada.request("room:invite", "roomId", plans, "name", "bob");
+    assertThat(invited.optBoolean("ok")).as("%s", invited).isTrue();
+    assertThat(bob.nextObject("room").getString("id")).as("bob, on the other node, hears he is in the room")
+        .isEqualTo(plans);
+
+    JSONObject said = send(ada, plans, "for the room");
+    assertThat(waitForText(bob, "for the room").getString("id")).isEqualTo(said.getString("id"));
+    assertThat(send(bob, plans, "bob answers").getString("roomId")).as("bob may write there").isEqualTo(plans);
+
+    ada.request("typing", "roomId", plans, "typing", true);
+    JSONObject typing = bob.nextObject("typing");
+    assertThat(typing.getString("roomId")).isEqualTo(plans);
+    assertThat(typing.getJSONObject("user").getString("name")).isEqualTo("ada");
+
+    JSONObject kicked = ada.request("room:kick", "roomId", plans, "userId", bobId);
+    assertThat(kicked.optBoolean("ok")).as("%s", kicked).isTrue();
+    JSONObject removed = bob.nextObject("room:removed");
+    assertThat(removed.getString("roomId")).isEqualTo(plans);
+    JSONObject refused = bob.request("message:send", "roomId", plans, "text", "still here?",
+        "clientMsgId", UUID.randomUUID().toString());
+    assertThat(refused.optBoolean("ok")).as("bob's node knows he is out at once: %s", refused).isFalse();
+
+    bob.queue("message").clear();
+    send(ada, plans, "after the kick");
+    JSONObject marker = send(ada, general, "marker");
+    // Messages reach every node in id order: once the marker is there, the room's message, sent
+    // before it, would have been too.
+    JSONObject next = waitForText(bob, "marker");
+    assertThat(next.getString("id")).isEqualTo(marker.getString("id"));
+    assertThat(bob.log()).as("nothing of the room after the kick").noneMatch(e -> e.contains("after the kick"));
+  }
+
+  @Test
+  void signingOutOnOneNodeClosesTheSessionsSocketsOnTheOther() throws Exception {
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    Http http = new Http(one.port());
+    HttpResponse<String> registered = http.post("/api/v1/auth/register",
+        "{\"username\":\"grace\",\"password\":\"correct horse battery\"}");
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    HttpResponse<String> signedIn = http.post("/api/v1/auth/signin",
+        "{\"username\":\"grace\",\"password\":\"correct horse battery\"}");
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String cookie = signedIn.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+
+    ChatClient onTwo = ChatClient.signedIn(two.port(), Map.of(), cookie);
+    open.add(onTwo);
+    assertThat(onTwo.session().getJSONObject("user").getString("name")).isEqualTo("grace");
+
+    HttpResponse<String> out = http.post("/api/v1/auth/signout", "", "Cookie", cookie);
+    assertThat(out.statusCode()).as(out.body()).isBetween(200, 204);
+
+    assertThat(onTwo.nextObject("signed_out").getString("reason")).isEqualTo("signed out");
+    assertThat(onTwo.next(io.socket.client.Socket.EVENT_DISCONNECT)).isEqualTo("io server disconnect");
+  }
+
+  @Test
+  void withoutRedisANodeStillDeliversEveryMessageAndCatchesUpWhenItIsBack() throws Exception {
+    URI redis = URI.create(REDIS);
+    TcpProxy redisForTwo = new TcpProxy(redis.getPort());
+    open.add(redisForTwo);
+    Parley one = node(1, REDIS);
+    Parley two = node(2, "redis://127.0.0.1:" + redisForTwo.port());
+    ChatClient ada = guest(one, "ada");
+    ChatClient bob = guest(two, "bob");
+    String general = generalOf(ada.session());
+    bob.session();
+    Http httpTwo = new Http(two.port());
+    assertThat(httpTwo.get("/readyz").statusCode()).isEqualTo(200);
+
+    redisForTwo.down();
+    awaitStatus(httpTwo, "/readyz", 503);
+
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sent.add(send(ada, general, "while redis is away " + i).getString("id"));
+      sent.add(send(bob, general, "bob while redis is away " + i).getString("id"));
+    }
+    List<String> atBob = texts(bob, sent.size());
+    List<String> atAda = texts(ada, sent.size());
+    List<String> inIdOrder = sent.stream().sorted((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)))
+        .toList();
+    assertThat(atBob).as("bob's node reads what it could not hear from the store, in order")
+        .containsExactlyElementsOf(inIdOrder);
+    assertThat(atAda).as("and ada's node reads bob's").containsExactlyElementsOf(inIdOrder);
+
+    redisForTwo.restore();
+    awaitStatus(httpTwo, "/readyz", 200);
+    ada.request("typing", "roomId", general, "typing", true);
+    assertThat(bob.nextObject("typing").getJSONObject("user").getString("name"))
+        .as("live events cross again once Redis is back").isEqualTo("ada");
+    String after = send(ada, general, "redis is back").getString("id");
+    assertThat(texts(bob, 1)).containsExactly(after);
+  }
+
+  @Test
+  void aClientThatDropsFromOneNodeRecoversItsSessionOnAnother() throws Exception {
+    NodeScript.requireClient();
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    TcpProxy balancer = new TcpProxy(one.port());
+    open.add(balancer);
+    NodeScript script = NodeScript.start("recovery-restart.js", "http://127.0.0.1:" + balancer.port(), "missed=3");
+    open.add(script);
+    try {
+      script.expect("ready");
+      // The balancer sends new connections to the other node and drops the open ones.
+      balancer.target(two.port());
+      balancer.cut();
+      script.send("restarted");
+      JsonNode reconnected = script.expect("reconnected");
+      JsonNode result = script.expect("result");
+      script.awaitSuccess();
+      assertThat(reconnected.get("recovered").asBoolean()).as("socket.recovered: %s", reconnected).isTrue();
+      assertThat(reconnected.get("id").asText()).isEqualTo(reconnected.get("firstId").asText());
+      RecoveryChecks.missedOnceInOrderThenNew(result);
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println(script.transcript());
+      throw e;
+    }
+  }
+
+  @Test
+  void clusteringNeedsPostgresql() {
+    assertThatThrownBy(() -> ParleyHarness.start(dataDir, "--redis", REDIS))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("PostgreSQL");
+  }
+
+  @Test
+  void aNodeIdHeldByARunningNodeIsRefused() {
+    node(1, REDIS);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> node(1, REDIS)).hasMessageContaining("node id " + (nodeBase + 1));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("after the claim's lifetime at most")
+        .isLessThan(Duration.ofSeconds(30));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The ids of the next {@code count} text messages at {@code client}. */
+  private static List<String> texts(ChatClient client, int count) throws Exception {
+    List<String> ids = new ArrayList<>();
+    while (ids.size() < count) {
+      JSONObject m = nextMessage(client);
+      if (m.getString("kind").equals("text")) {
+        ids.add(m.getString("id"));
+      }
+    }
+    return ids;
+  }
+
+  private static void awaitStatus(Http http, String path, int status) throws Exception {
+    long deadline = System.nanoTime() + SECONDS.toNanos(15);
+    int last = -1;
+    while (System.nanoTime() < deadline) {
+      last = http.get(path).statusCode();
+      if (last == status) {
+        return;
+      }
+      // Polling a status the server changes by itself: a short pause between bounded tries.
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError(path + " answered " + last + ", not " + status + ", for 15 s");
+  }
+
+  /** A small HTTP client for one node. */
+  private static final class Http {
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final String origin;
+
+    Http(int port) {
+      this.origin = "http://127.0.0.1:" + port;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+      return client.send(HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(10))
+          .header("Origin", origin)
+          .POST(body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      if (!body.isEmpty()) {
+        b.header("Content-Type", "application/json");
+      }
+      for (int i = 0; i < headers.length; i += 2) {
+        b.header(headers[i], headers[i + 1]);
+      }
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  private static JSONObject waitForText(ChatClient client, String text) throws Exception {
+    long deadline = System.nanoTime() + SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      JSONObject m = nextMessage(client);
+      if (m.getString("text").equals(text)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no message '" + text + "' within 10 s: " + client.log());
+  }
+}
