@@ -330,8 +330,13 @@ public final class ChatGateway implements ChatEvents {
     if (presenceGrace.isZero()) {
       announceOffline(user);
     } else {
-      CompletableFuture.delayedExecutor(presenceGrace.toMillis(), TimeUnit.MILLISECONDS)
-          .execute(() -> announceOffline(user));
+      CompletableFuture.delayedExecutor(presenceGrace.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        try {
+          announceOffline(user);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // The server stopped during the grace period: there is nobody left to tell.
+        }
+      });
     }
   }
 
