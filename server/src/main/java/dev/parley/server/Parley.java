@@ -22,7 +22,9 @@ import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.ApiHandler;
+import dev.parley.server.http.ApiRouter;
 import dev.parley.server.http.AuthApi;
+import dev.parley.server.http.ChatApi;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
@@ -36,6 +38,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -70,6 +73,7 @@ public final class Parley implements AutoCloseable {
   private final Metrics metrics;
   private final ChatGateway gateway;
   private final ChatSessionStore chatSessions;
+  private final ApiRouter router;
   private final ScheduledExecutorService housekeeping;
 
   private Parley(Config config) {
@@ -138,6 +142,9 @@ public final class Parley implements AutoCloseable {
     ChatService chat = new ChatService(store, storeExecutor, writer, events, config.maxMessageLength(),
         new RoomPolicy(user -> user.kind() == User.Kind.ACCOUNT && admins.contains(user.id())));
     events.service = chat;
+    ChatApi chatApi = new ChatApi(chat, accounts, limiter,
+        userId -> Parley.this.gateway != null && Parley.this.gateway.isOnline(userId));
+    router = ApiRouter.of(api, chatApi);
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
         NODE_ID, Clock.systemUTC(), chat::receivesNow);
@@ -160,7 +167,7 @@ public final class Parley implements AutoCloseable {
         .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))
-        .httpFallback(() -> ApiHandler.before(api, web.newHandler()));
+        .httpFallback(() -> ApiHandler.before(router, web.newHandler()));
     tls.ifPresent(options::tls);
     socketIo = SocketIoServer.create(options.build());
     server[0] = socketIo;
@@ -210,6 +217,11 @@ public final class Parley implements AutoCloseable {
   /** Accounts and authentication, e.g. for a Socket.IO handshake. */
   public AccountService accounts() {
     return accounts;
+  }
+
+  /** The routes of its HTTP API, each as {@code "METHOD /api/v1/path/{param}"}. */
+  public List<String> apiRoutes() {
+    return router.routes();
   }
 
   /** The port it listens on. */
