@@ -23,7 +23,9 @@ import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.ApiHandler;
+import dev.parley.server.http.ApiRouter;
 import dev.parley.server.http.AuthApi;
+import dev.parley.server.http.ChatApi;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
@@ -37,6 +39,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +72,7 @@ public final class Parley implements AutoCloseable {
   private final Metrics metrics;
   private final ChatGateway gateway;
   private final ChatSessionStore chatSessions;
+  private final ApiRouter router;
   private final ScheduledExecutorService housekeeping;
   /** This node's part in a cluster; null for a single node. */
   private final Cluster cluster;
@@ -151,6 +155,9 @@ public final class Parley implements AutoCloseable {
       cluster.onMembershipChange(chat::membershipsChanged);
       cluster.startDelivery(store, chat::delivered);
     }
+    ChatApi chatApi = new ChatApi(chat, accounts, limiter,
+        userId -> Parley.this.gateway != null && Parley.this.gateway.isOnline(userId));
+    router = ApiRouter.of(api, chatApi);
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
         nodeId, Clock.systemUTC(), chat::receivesNow,
@@ -174,7 +181,7 @@ public final class Parley implements AutoCloseable {
         .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))
-        .httpFallback(() -> ApiHandler.before(api, web.newHandler()));
+        .httpFallback(() -> ApiHandler.before(router, web.newHandler()));
     if (cluster != null) {
       options.adapterFactory(cluster.adapters());
     }
@@ -227,6 +234,11 @@ public final class Parley implements AutoCloseable {
   /** Accounts and authentication, e.g. for a Socket.IO handshake. */
   public AccountService accounts() {
     return accounts;
+  }
+
+  /** The routes of its HTTP API, each as {@code "METHOD /api/v1/path/{param}"}. */
+  public List<String> apiRoutes() {
+    return router.routes();
   }
 
   /** The port it listens on. */

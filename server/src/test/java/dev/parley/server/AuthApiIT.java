@@ -197,7 +197,9 @@ class AuthApiIT {
     assertThat(get("/api/v1/auth/me", "Authorization", "Bearer " + secret).statusCode()).isEqualTo(401);
     assertThat(delete("/api/v1/auth/tokens/" + id, "Cookie", cookie, "Origin", origin).statusCode()).isEqualTo(404);
     assertThat(delete("/api/v1/auth/tokens/not-a-number", "Cookie", cookie, "Origin", origin).statusCode())
-        .isEqualTo(404);
+        .as("an id is digits").isEqualTo(400);
+    assertThat(delete("/api/v1/auth/tokens/99999999999999999999", "Cookie", cookie, "Origin", origin).statusCode())
+        .as("an id fits in 64 bits").isEqualTo(400);
   }
 
   // ---- cross-site requests ---------------------------------------------------------------------

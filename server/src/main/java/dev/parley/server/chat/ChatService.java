@@ -166,6 +166,11 @@ public final class ChatService {
     return rooms;
   }
 
+  /** Whether the policy makes {@code user} a server admin (who moderates every public and private room). */
+  public boolean isServerAdmin(User user) {
+    return access.policy().isServerAdmin(user);
+  }
+
   /** The rooms a user is in and receives, with unread counts and the user's role in each. */
   public CompletableFuture<List<Membership>> memberships(User user) {
     return async(() -> access.load(user.id()).stream()

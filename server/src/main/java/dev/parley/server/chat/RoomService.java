@@ -84,6 +84,26 @@ public final class RoomService {
     });
   }
 
+  /** A room as one user sees it: with that user's membership (role, read position, DM peer) when in it. */
+  public record RoomView(Room room, Optional<Membership> membership) {}
+
+  /**
+   * One room the user may see, read fresh from the store (its newest seq and member count as of
+   * now). A room hidden from the user is {@code not_found}, as a missing one.
+   */
+  public CompletableFuture<RoomView> room(User user, long roomId) {
+    return async(storeExecutor, () -> {
+      access.require(user, roomId, Action.LIST);
+      Optional<Membership> mine = store.memberships(user.id()).stream()
+          .filter(m -> m.room().id() == roomId).findFirst();
+      if (mine.isPresent()) {
+        return new RoomView(mine.get().room(), mine);
+      }
+      Room room = store.room(roomId).orElseThrow(() -> ChatException.notFound(RoomPolicy.NO_SUCH_ROOM));
+      return new RoomView(room, Optional.empty());
+    });
+  }
+
   /** The members of a room, with their roles. */
   public CompletableFuture<List<Member>> members(User user, long roomId) {
     return async(storeExecutor, () -> {

@@ -6,14 +6,15 @@ import dev.parley.server.chat.RoomRole;
 import java.util.Optional;
 
 /**
- * Reads request fields strictly: a field of the wrong type is an error, never coerced, and so is
- * a key given twice ({@link ClientJson}).
+ * Reads request fields strictly: a field of the wrong type is an error ({@code invalid_argument}),
+ * never coerced, and so is a key given twice ({@link ClientJson}). The Socket.IO gateway and the
+ * HTTP API both read requests with it, so both take the same fields under the same rules.
  */
-final class Fields {
+public final class Fields {
   private Fields() {}
 
   /** The field's value, or null when absent; a repeated key is an error. */
-  static JsonNode value(JsonNode request, String field) {
+  public static JsonNode value(JsonNode request, String field) {
     JsonNode node = request.get(field);
     if (ClientJson.isRepeated(node)) {
       throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " is given more than once");
@@ -21,7 +22,7 @@ final class Fields {
     return node;
   }
 
-  static JsonNode object(JsonNode node) {
+  public static JsonNode object(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "the request must be an object");
     }
@@ -29,7 +30,7 @@ final class Fields {
   }
 
   /** An id given as a string of digits or a whole number. */
-  static Optional<Long> optionalId(JsonNode request, String field) {
+  public static Optional<Long> optionalId(JsonNode request, String field) {
     JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return Optional.empty();
@@ -47,12 +48,12 @@ final class Fields {
     throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be an id");
   }
 
-  static long id(JsonNode request, String field) {
+  public static long id(JsonNode request, String field) {
     return optionalId(request, field)
         .orElseThrow(() -> new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " is required"));
   }
 
-  static Optional<String> optionalText(JsonNode request, String field) {
+  public static Optional<String> optionalText(JsonNode request, String field) {
     JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return Optional.empty();
@@ -63,12 +64,12 @@ final class Fields {
     return Optional.of(node.textValue());
   }
 
-  static String text(JsonNode request, String field) {
+  public static String text(JsonNode request, String field) {
     return optionalText(request, field)
         .orElseThrow(() -> new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " is required"));
   }
 
-  static Optional<Long> optionalSeq(JsonNode request, String field) {
+  public static Optional<Long> optionalSeq(JsonNode request, String field) {
     JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return Optional.empty();
@@ -79,7 +80,7 @@ final class Fields {
     throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be a non-negative integer");
   }
 
-  static int limit(JsonNode request, int dflt) {
+  public static int limit(JsonNode request, int dflt) {
     JsonNode node = value(request, "limit");
     if (node == null || node.isNull()) {
       return dflt;
@@ -90,7 +91,7 @@ final class Fields {
     throw new ChatException(ChatException.Code.INVALID_ARGUMENT, "limit must be an integer");
   }
 
-  static boolean bool(JsonNode request, String field) {
+  public static boolean bool(JsonNode request, String field) {
     JsonNode node = value(request, field);
     if (node == null || !node.isBoolean()) {
       throw new ChatException(ChatException.Code.INVALID_ARGUMENT, field + " must be true or false");
@@ -99,7 +100,7 @@ final class Fields {
   }
 
   /** An optional boolean: absent or null is {@code false}. */
-  static boolean optionalBool(JsonNode request, String field) {
+  public static boolean optionalBool(JsonNode request, String field) {
     JsonNode node = value(request, field);
     if (node == null || node.isNull()) {
       return false;
@@ -108,7 +109,7 @@ final class Fields {
   }
 
   /** A room role, spelled {@code owner}, {@code moderator} or {@code member}. */
-  static RoomRole role(JsonNode request, String field) {
+  public static RoomRole role(JsonNode request, String field) {
     String text = text(request, field);
     for (RoomRole role : RoomRole.values()) {
       if (Dto.code(role).equals(text)) {

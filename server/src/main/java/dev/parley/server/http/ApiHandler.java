@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes the requests under {@code /api/v1} off a connection, ahead of the static-file router:
- * reads each body up to {@link #MAX_BODY} bytes, hands the request to {@link AuthApi} and writes
+ * reads each body up to {@link #MAX_BODY} bytes, hands the request to {@link ApiRouter} and writes
  * its answer. A longer body is answered 413: once read through and dropped, or at once, closing
  * the connection, when it is longer than {@link #MAX_DRAIN} or the client waits for
  * {@code 100 Continue}. Every other request passes through untouched. The API's work runs off the event
@@ -44,7 +44,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
   static final int MAX_DRAIN = 1024 * 1024;
   static final String PREFIX = "/api/v1";
 
-  private final AuthApi api;
+  private final ApiRouter api;
 
   /** Whether the current request belongs to the next handler. */
   private boolean passThrough;
@@ -56,7 +56,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
   /** How many bytes of a too-long body were dropped so far; -1 while the body fits. */
   private long discarded = -1;
 
-  ApiHandler(AuthApi api) {
+  ApiHandler(ApiRouter api) {
     this.api = api;
   }
 
@@ -64,7 +64,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
    * The handlers of one connection: the API's, then {@code next} (the web frontend's) for every
    * request that is not the API's. For {@code ServerOptions.httpFallback}.
    */
-  public static ChannelHandler before(AuthApi api, ChannelHandler next) {
+  public static ChannelHandler before(ApiRouter api, ChannelHandler next) {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -118,7 +118,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Whether the URI's path decodes (the API reads no query). */
+  /** Whether the URI's path decodes (a malformed query is the route's to refuse, if it reads it). */
   private static boolean decodes(String uri) {
     try {
       new QueryStringDecoder(uri).path();
@@ -135,13 +135,13 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     discarded = -1;
     if (request.decoderResult().isFailure()) {
       current = null;
-      respond(ctx, request.protocolVersion(), AuthApi.error(400, "invalid_argument", "malformed request"), false);
+      respond(ctx, request.protocolVersion(), ApiJson.error(400, "invalid_argument", "malformed request"), false);
       return;
     }
     if (!decodes(request.uri())) {
       // Its body, if any, is read and dropped like that of any answered request.
       current = null;
-      respond(ctx, request.protocolVersion(), AuthApi.error(400, "invalid_argument",
+      respond(ctx, request.protocolVersion(), ApiJson.error(400, "invalid_argument",
           "malformed percent-escape in the path"), HttpUtil.isKeepAlive(request));
       return;
     }
@@ -202,21 +202,31 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         headers.putIfAbsent(name, h.getValue());
       }
     }
-    ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, Map.copyOf(headers), bytes,
-        ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a : null);
+    ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, query(request.uri()),
+        Map.copyOf(headers), bytes, ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a : null);
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     api.handle(apiRequest).whenComplete((response, error) -> {
       if (error != null) {
         log.error("the API failed to answer {} {}", apiRequest.method(), apiRequest.path(), error);
-        response = AuthApi.error(500, "internal", "the server failed; retry later");
+        response = ApiJson.error(500, "internal", "the server failed; retry later");
       }
       respond(ctx, version, response, keepAlive);
     });
   }
 
+  /** The raw query of a URI: what follows the first {@code ?}, up to a {@code #}; empty when none. */
+  private static String query(String uri) {
+    int start = uri.indexOf('?');
+    if (start < 0) {
+      return "";
+    }
+    int end = uri.indexOf('#', start);
+    return uri.substring(start + 1, end < 0 ? uri.length() : end);
+  }
+
   private static ApiResponse tooLarge() {
-    return AuthApi.error(413, "too_large", "the body is larger than " + MAX_BODY + " bytes");
+    return ApiJson.error(413, "too_large", "the body is larger than " + MAX_BODY + " bytes");
   }
 
   private static void respond(ChannelHandlerContext ctx, HttpVersion version, ApiResponse answer, boolean keepAlive) {

@@ -1,21 +1,22 @@
 package dev.parley.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import static dev.parley.server.http.ApiJson.JSON;
+import static dev.parley.server.http.ApiJson.json;
+import static dev.parley.server.http.ApiJson.noContent;
+import static dev.parley.server.http.ApiJson.object;
+import static dev.parley.server.http.ApiJson.optionalInt;
+import static dev.parley.server.http.ApiJson.optionalText;
+import static dev.parley.server.http.ApiJson.text;
+import static dev.parley.server.http.ApiJson.tooMany;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.auth.Account;
 import dev.parley.server.auth.AccountService;
-import dev.parley.server.limits.RateLimiter;
-import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.PersonalToken;
 import dev.parley.server.auth.Principal;
-import dev.parley.server.chat.StoreException;
-import java.io.IOException;
-import java.net.URI;
+import dev.parley.server.http.ApiRouter.Route;
+import dev.parley.server.limits.RateLimiter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,47 +24,18 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The accounts API under {@code /api/v1/auth/} (see docs/api.md): JSON in, JSON out, errors as
- * {@code {"error": {"code", "message"}}}. The one place where {@link AuthException}s become HTTP
- * statuses.
- *
- * <p>Cross-site request forgery: a request that changes state is refused (403) when it carries an
- * {@code Origin} other than its own {@code Host}, and, when the {@code parley_session} cookie is
- * what signs it in, also when it carries no {@code Origin} at all (browsers always send one with
- * such requests; scripts use bearer tokens). Bodies must be JSON (415 otherwise), which no HTML
- * form can send. Thread-safe; all blocking work happens in {@link AccountService}'s executors.
+ * The accounts API under {@code /api/v1/auth/} (see docs/api.md): its routes, for
+ * {@link ApiRouter}, which also checks requests that change state against cross-site forgery
+ * and maps refusals to statuses. Thread-safe; all blocking work happens in
+ * {@link AccountService}'s executors.
  */
 public final class AuthApi {
-  private static final Logger log = LoggerFactory.getLogger(AuthApi.class);
   static final String BASE = ApiHandler.PREFIX + "/auth";
-  private static final JsonMapper JSON = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-
-  /** A refusal with its HTTP status, raised before the service is asked. */
-  private static final class ApiError extends RuntimeException {
-    final int status;
-    final String code;
-
-    ApiError(int status, String code, String message) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-    }
-
-    /** 405, naming the methods the route takes. */
-    static ApiError methodNotAllowed(String allowed) {
-      return new ApiError(405, "method_not_allowed", allowed);
-    }
-  }
 
   private final AccountService accounts;
+  private final Credentials credentials;
   private final RateLimiter limiter;
   private final boolean secureCookies;
 
@@ -73,43 +45,29 @@ public final class AuthApi {
    */
   public AuthApi(AccountService accounts, RateLimiter limiter, boolean secureCookies) {
     this.accounts = accounts;
+    this.credentials = new Credentials(accounts);
     this.limiter = limiter;
     this.secureCookies = secureCookies;
   }
 
-  /** Answers a request; the future never fails. */
-  public CompletableFuture<ApiResponse> handle(ApiRequest request) {
-    CompletableFuture<ApiResponse> answer;
-    try {
-      answer = route(request);
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    return answer.exceptionally(AuthApi::failure);
+  List<Route> routes() {
+    return List.of(
+        Route.post(BASE + "/register", post(this::register)),
+        Route.post(BASE + "/signin", post(this::signIn)),
+        Route.post(BASE + "/signout", post(this::signOut)),
+        Route.post(BASE + "/password", post(this::changePassword)),
+        Route.post(BASE + "/token", post(this::token)),
+        Route.post(BASE + "/token/refresh", post(this::refresh)),
+        Route.get(BASE + "/me", call -> me(call.request())),
+        Route.get(BASE + "/tokens",
+            call -> signedIn(call.request()).thenCompose(accounts::personalTokens).thenApply(AuthApi::tokenList)),
+        Route.post(BASE + "/tokens", post(this::createToken)),
+        Route.delete(BASE + "/tokens/{tokenId}", call -> revokeToken(call.request(), call.id("tokenId"))));
   }
 
-  private CompletableFuture<ApiResponse> route(ApiRequest r) {
-    String path = r.path();
-    return switch (path) {
-      case BASE + "/register" -> post(r, this::register);
-      case BASE + "/signin" -> post(r, this::signIn);
-      case BASE + "/signout" -> post(r, this::signOut);
-      case BASE + "/password" -> post(r, this::changePassword);
-      case BASE + "/token" -> post(r, this::token);
-      case BASE + "/token/refresh" -> post(r, this::refresh);
-      case BASE + "/me" -> get(r, this::me);
-      case BASE + "/tokens" -> switch (r.method()) {
-        case "GET" -> signedIn(r).thenCompose(accounts::personalTokens).thenApply(AuthApi::tokenList);
-        case "POST" -> post(r, this::createToken);
-        default -> throw ApiError.methodNotAllowed("GET, POST");
-      };
-      default -> {
-        if (path.startsWith(BASE + "/tokens/")) {
-          yield revokeToken(r, path.substring((BASE + "/tokens/").length()));
-        }
-        throw new ApiError(404, "not_found", "no such API route");
-      }
-    };
+  /** A route that reads its body as a JSON object before it runs. */
+  private static ApiRouter.Handler post(BiFunction<ApiRequest, ObjectNode, CompletableFuture<ApiResponse>> route) {
+    return call -> route.apply(call.request(), call.body());
   }
 
   // ---- routes ----------------------------------------------------------------------------------
@@ -184,142 +142,18 @@ public final class AuthApi {
     });
   }
 
-  private CompletableFuture<ApiResponse> revokeToken(ApiRequest r, String id) {
-    if (!r.method().equals("DELETE")) {
-      throw ApiError.methodNotAllowed("DELETE");
-    }
-    checkWrite(r);
-    long tokenId;
-    try {
-      tokenId = Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw new ApiError(404, "not_found", "no such token");
-    }
+  private CompletableFuture<ApiResponse> revokeToken(ApiRequest r, long tokenId) {
     return signedIn(r).thenCompose(p -> accounts.revokePersonalToken(p, tokenId)).thenApply(ignored -> noContent());
   }
 
-  // ---- request checks --------------------------------------------------------------------------
+  // ---- credentials ---------------------------------------------------------------------------
 
-  /** A POST route: checked against CSRF, its body parsed as a JSON object. */
-  private CompletableFuture<ApiResponse> post(ApiRequest r,
-      BiFunction<ApiRequest, ObjectNode, CompletableFuture<ApiResponse>> route) {
-    if (!r.method().equals("POST")) {
-      throw ApiError.methodNotAllowed("POST");
-    }
-    checkWrite(r);
-    return route.apply(r, body(r));
-  }
-
-  private CompletableFuture<ApiResponse> get(ApiRequest r, Function<ApiRequest, CompletableFuture<ApiResponse>> route) {
-    if (!r.method().equals("GET")) {
-      throw ApiError.methodNotAllowed("GET");
-    }
-    return route.apply(r);
-  }
-
-  /** JSON only (no form can send it), and no request from another site. */
-  private static void checkWrite(ApiRequest r) {
-    Optional<String> type = r.header("content-type");
-    if (type.isPresent() ? !isJson(type.get()) : r.body().length > 0) {
-      throw new ApiError(415, "unsupported_media_type", "send the body as JSON, with Content-Type: application/json");
-    }
-    Optional<String> origin = r.header("origin");
-    if (origin.isPresent() && !sameOrigin(origin.get(), r.header("host").orElse(""))) {
-      throw new ApiError(403, "forbidden", "a request from another site is refused");
-    }
-  }
-
-  private static boolean isJson(String contentType) {
-    String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    return media.equals("application/json");
-  }
-
-  /** Whether {@code origin} ({@code scheme://host[:port]}) names the same host and port as {@code host}. */
-  static boolean sameOrigin(String origin, String host) {
-    try {
-      URI o = new URI(origin.strip());
-      URI h = new URI(o.getScheme() + "://" + host.strip());
-      if (o.getHost() == null || h.getHost() == null || o.getRawPath() != null && !o.getRawPath().isEmpty()
-          || !(o.getScheme().equals("http") || o.getScheme().equals("https"))) {
-        return false;
-      }
-      int defaultPort = o.getScheme().equals("https") ? 443 : 80;
-      return o.getHost().equalsIgnoreCase(h.getHost())
-          && (o.getPort() < 0 ? defaultPort : o.getPort()) == (h.getPort() < 0 ? defaultPort : h.getPort());
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Who signs the request in, if anyone: the bearer token when there is an Authorization header,
-   * else the session cookie. A state-changing request signed in by the cookie must say where it
-   * comes from (Origin), as browsers do.
-   */
   private CompletableFuture<Optional<Principal>> principal(ApiRequest r) {
-    String bearer = null;
-    Optional<String> authorization = r.header("authorization");
-    if (authorization.isPresent()) {
-      String value = authorization.get().strip();
-      if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        throw new ApiError(401, "unauthorized", "use Authorization: Bearer <token>");
-      }
-      bearer = value.substring(7).strip();
-    }
-    String cookies = bearer == null ? r.header("cookie").orElse(null) : null;
-    if (r.changesState() && AccountService.sessionCookie(cookies).isPresent() && r.header("origin").isEmpty()) {
-      throw new ApiError(403, "forbidden", "a request signed in by cookie must carry an Origin header");
-    }
-    return accounts.authenticate(cookies, bearer);
+    return credentials.principal(r);
   }
 
   private CompletableFuture<Principal> signedIn(ApiRequest r) {
-    return principal(r).thenApply(p -> p.orElseThrow(() -> new ApiError(401, "unauthorized",
-        "sign in first: the credential is missing, expired or revoked")));
-  }
-
-  private static ObjectNode body(ApiRequest r) {
-    if (r.body().length == 0) {
-      return object();
-    }
-    JsonNode node;
-    try {
-      node = JSON.readTree(r.body());
-    } catch (JsonProcessingException e) {
-      throw new ApiError(400, "invalid_argument", "the body is not valid JSON");
-    } catch (IOException e) {
-      throw new ApiError(400, "invalid_argument", "the body cannot be read");
-    }
-    if (!(node instanceof ObjectNode object)) {
-      throw new ApiError(400, "invalid_argument", "the body must be a JSON object");
-    }
-    return object;
-  }
-
-  private static String text(ObjectNode body, String field) {
-    return optionalText(body, field).orElseThrow(() -> new ApiError(400, "invalid_argument", field + " is required"));
-  }
-
-  private static Optional<String> optionalText(ObjectNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return Optional.empty();
-    }
-    if (!value.isTextual()) {
-      throw new ApiError(400, "invalid_argument", field + " must be a string");
-    }
-    return Optional.of(value.textValue());
-  }
-
-  private static Optional<Integer> optionalInt(ObjectNode body, String field, int min, int max) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return Optional.empty();
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-      throw new ApiError(400, "invalid_argument", field + " must be a whole number from " + min + " to " + max);
-    }
-    return Optional.of(value.intValue());
+    return credentials.signedIn(r);
   }
 
   // ---- answers ---------------------------------------------------------------------------------
@@ -367,69 +201,5 @@ public final class AuthApi {
     out.put("refreshToken", tokens.refreshToken());
     out.put("refreshTokenExpiresAt", tokens.refreshTokenExpiresAt().toEpochMilli());
     return json(200, out);
-  }
-
-  /** 429 with Retry-After in whole seconds (at least 1) and the wait in milliseconds in the body. */
-  private static ApiResponse tooMany(Duration wait, String message) {
-    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-    ObjectNode error = object();
-    error.put("code", "rate_limited");
-    error.put("message", message);
-    error.put("retryAfterMs", Math.max(1, wait.toMillis()));
-    return json(429, object().set("error", error), "Retry-After", Long.toString(seconds));
-  }
-
-  private static ApiResponse noContent() {
-    return new ApiResponse(204, new byte[0], List.of());
-  }
-
-  private static ObjectNode object() {
-    return JSON.createObjectNode();
-  }
-
-  private static ApiResponse json(int status, JsonNode body, String... headers) {
-    try {
-      return new ApiResponse(status, JSON.writeValueAsBytes(body), List.of(headers));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  /** An error answer: {@code {"error": {"code", "message"}}}. */
-  static ApiResponse error(int status, String code, String message, String... headers) {
-    ObjectNode error = object();
-    error.put("code", code);
-    error.put("message", message);
-    return json(status, object().set("error", error), headers);
-  }
-
-  private static ApiResponse failure(Throwable failure) {
-    Throwable e = AccountService.unwrap(failure);
-    if (e instanceof ApiError api) {
-      return switch (api.status) {
-        case 401 -> error(401, api.code, api.getMessage(), "WWW-Authenticate", "Bearer realm=\"parley\"");
-        case 405 -> error(405, api.code, "this route takes " + api.getMessage(), "Allow", api.getMessage());
-        default -> error(api.status, api.code, api.getMessage());
-      };
-    }
-    if (e instanceof AuthException auth) {
-      int status = switch (auth.code()) {
-        case INVALID_ARGUMENT -> 400;
-        case INVALID_CREDENTIALS, UNAUTHORIZED -> 401;
-        case FORBIDDEN -> 403;
-        case NOT_FOUND -> 404;
-        case CONFLICT -> 409;
-        case OVERLOADED -> 503;
-      };
-      return status == 401
-          ? error(401, auth.code().wire(), auth.getMessage(), "WWW-Authenticate", "Bearer realm=\"parley\"")
-          : error(status, auth.code().wire(), auth.getMessage());
-    }
-    if (e instanceof StoreException) {
-      log.warn("The accounts API could not reach the database: {}", e.getMessage());
-      return error(503, "unavailable", "the database does not answer; retry later");
-    }
-    log.error("The accounts API failed", e);
-    return error(500, "internal", "the server failed; retry later");
   }
 }
