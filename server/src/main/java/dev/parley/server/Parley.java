@@ -20,6 +20,7 @@ import dev.parley.server.gateway.ChatGateway;
 import dev.parley.server.gateway.ClientJson;
 import dev.parley.server.gateway.Authenticator;
 import dev.parley.server.gateway.ChatSessionStore;
+import dev.parley.server.gateway.Presence;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.ApiHandler;
@@ -207,7 +208,8 @@ public final class Parley implements AutoCloseable {
         return AccountService.sessionCookie(cookie).isPresent();
       }
     };
-    gateway = new ChatGateway(socketIo, chat, limiter, authenticator, config.guests(), config.presenceGrace());
+    gateway = new ChatGateway(socketIo, chat, limiter, authenticator, config.guests(), config.presenceGrace(),
+        cluster == null ? Presence.local() : cluster.presence());
     events.gateway = gateway;
     new TutorialGateway(socketIo, chat, gateway, limiter);
     if (!web.hasApp()) {

@@ -31,22 +31,29 @@ public final class Cluster implements AutoCloseable {
   static final String MEMBERS = "parley:members";
 
   private final RedisBus bus;
+  private final ClusterPresence presence;
   private final ObjectMapper json = new ObjectMapper();
   /** Set once by startDelivery; messages that arrive before are read from the store instead. */
   private volatile MessageSequencer sequencer;
 
-  private Cluster(RedisBus bus) {
+  private Cluster(RedisBus bus, ScheduledExecutorService scheduler) {
     this.bus = bus;
+    this.presence = new ClusterPresence(bus, scheduler);
   }
 
   /** Joins the cluster whose Redis is at {@code redisUrl} as node {@code nodeId}. */
   public static Cluster join(String redisUrl, int nodeId, ScheduledExecutorService scheduler) {
     RedisBus bus = RedisBus.connect(redisUrl, nodeId);
     bus.startHeartbeat(scheduler);
-    Cluster cluster = new Cluster(bus);
+    Cluster cluster = new Cluster(bus, scheduler);
     bus.subscribe(MESSAGES, cluster::receiveMessages);
     log.info("Node {} joined the cluster", nodeId);
     return cluster;
+  }
+
+  /** Who is online on the other nodes, and which presence changes this node announces. */
+  public dev.parley.server.gateway.Presence presence() {
+    return presence;
   }
 
   /** Makes the adapter of each Socket.IO namespace. */
@@ -144,6 +151,7 @@ public final class Cluster implements AutoCloseable {
     if (s != null) {
       s.close();
     }
+    presence.close();
     bus.close();
   }
 

@@ -13,6 +13,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -47,6 +48,8 @@ public final class RedisBus implements AutoCloseable {
   /** This run's mark in the liveness key, to tell it from an earlier run of the same node id. */
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong failedPublishes = new AtomicLong();
+  /** The Redis client id of this process's subscriber connection. */
+  private final long subscriberId;
 
   private RedisBus(RedisClient client, StatefulRedisConnection<String, String> commands,
       StatefulRedisPubSubConnection<String, String> subscriber, int nodeId) {
@@ -54,6 +57,7 @@ public final class RedisBus implements AutoCloseable {
     this.commands = commands;
     this.subscriber = subscriber;
     this.nodeId = nodeId;
+    this.subscriberId = subscriber.sync().clientId();
     subscriber.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {
@@ -83,6 +87,7 @@ public final class RedisBus implements AutoCloseable {
       throw new IllegalArgumentException("--redis: not a Redis URL: " + url);
     }
     uri.setTimeout(Duration.ofSeconds(2));
+    uri.setClientName(clientName(nodeId));
     // Back within a second of Redis coming back, rather than Lettuce's default of up to 30 s.
     ClientResources resources = ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -119,43 +124,60 @@ public final class RedisBus implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the node id: refused when a node connected to Redis holds it; taken over from a run
+   * that was killed (its key outlives it by up to {@link #NODE_TTL}, its connections do not).
+   */
   private void claim() {
     String key = NODE_KEY + nodeId;
-    long deadline = System.nanoTime() + NODE_TTL.plusSeconds(2).toNanos();
-    boolean waited = false;
-    while (true) {
-      String ok = commands.sync().set(key, instance, SetArgs.Builder.nx().px(NODE_TTL.toMillis()));
-      if ("OK".equals(ok)) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("node id " + nodeId + " is held by another running node: give each node "
-            + "its own --node-id");
-      }
-      if (!waited) {
-        log.info("Node id {} was in use moments ago; waiting until the earlier run's claim expires", nodeId);
-        waited = true;
-      }
-      // Bounded wait for the key's expiry: the claim of a killed run lapses within NODE_TTL.
-      Long ttl = commands.sync().pttl(key);
-      long pause = ttl == null || ttl < 0 ? 100 : Math.min(ttl + 10, 1000);
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while claiming node id " + nodeId, e);
+    String ok = commands.sync().set(key, instance, SetArgs.Builder.nx().px(NODE_TTL.toMillis()));
+    if ("OK".equals(ok)) {
+      return;
+    }
+    if (connected(nodeId, true)) {
+      throw new IllegalStateException("node id " + nodeId + " is held by another running node: give each node "
+          + "its own --node-id");
+    }
+    log.info("Node id {} was held by an earlier run that stopped without giving it up; taking it over", nodeId);
+    commands.sync().set(key, instance, SetArgs.Builder.px(NODE_TTL.toMillis()));
+  }
+
+  /**
+   * Whether a node with id {@code id} has a connection to Redis (every node names its connections
+   * after its id; a killed process's connections close with it). Blocks for a round trip.
+   *
+   * @param other whether to leave this process's own connections out
+   */
+  private boolean connected(int id, boolean other) {
+    String name = " name=" + clientName(id) + " ";
+    List<String> own = other ? List.of("id=" + commands.sync().clientId() + " ", "id=" + subscriberId + " ")
+        : List.of();
+    for (String line : commands.sync().clientList().split("\n")) {
+      if ((line.strip() + " ").contains(name) && own.stream().noneMatch(line::startsWith)) {
+        return true;
       }
     }
+    return false;
+  }
+
+  static String clientName(int nodeId) {
+    return "parley-node-" + nodeId;
   }
 
   /** Keeps this node's liveness key alive every few seconds on {@code scheduler}. */
   public void startHeartbeat(ScheduledExecutorService scheduler) {
-    scheduler.scheduleWithFixedDelay(() -> commands.async()
-        .set(NODE_KEY + nodeId, instance, SetArgs.Builder.px(NODE_TTL.toMillis()))
-        .exceptionally(e -> {
-          log.debug("heartbeat not written: {}", e.toString());
-          return null;
-        }), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(() -> {
+      // Never throws: a scheduled task that throws is never run again.
+      try {
+        commands.async().set(NODE_KEY + nodeId, instance, SetArgs.Builder.px(NODE_TTL.toMillis()))
+            .exceptionally(e -> {
+              log.debug("heartbeat not written: {}", e.toString());
+              return null;
+            });
+      } catch (RuntimeException e) {
+        log.debug("heartbeat not written: {}", e.toString());
+      }
+    }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -164,8 +186,7 @@ public final class RedisBus implements AutoCloseable {
    */
   public boolean isRunning(int id) {
     try {
-      Long n = commands.sync().exists(NODE_KEY + id);
-      return n == null || n > 0;
+      return connected(id, false);
     } catch (RuntimeException e) {
       return true;
     }
@@ -194,6 +215,16 @@ public final class RedisBus implements AutoCloseable {
       log.warn("cluster messages on {} are not reaching Redis ({} so far): {}", channel, failedPublishes.get(),
           e.toString());
     }
+  }
+
+  /** Commands on the shared connection, for this package's own keys (pipelined, non-blocking). */
+  io.lettuce.core.api.async.RedisAsyncCommands<String, String> commands() {
+    return commands.async();
+  }
+
+  /** Blocking commands on the shared connection, for this package's own keys; off event loops only. */
+  io.lettuce.core.api.sync.RedisCommands<String, String> syncCommands() {
+    return commands.sync();
   }
 
   /** Whether both connections to Redis are up. */

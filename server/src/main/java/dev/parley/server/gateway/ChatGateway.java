@@ -56,8 +56,8 @@ public final class ChatGateway implements ChatEvents {
   private final boolean guests;
   private final RoomService rooms;
   private final Namespace namespace;
-  /** Users the others were told are online, and not yet told they went offline. */
-  private final Set<Long> announced = ConcurrentHashMap.newKeySet();
+  /** Who is online on other nodes, and which changes are announced (once, cluster-wide). */
+  private final Presence presence;
   private final Duration presenceGrace;
   /** Open connections per user, over all tabs. */
   private final Map<Long, Integer> online = new ConcurrentHashMap<>();
@@ -72,6 +72,14 @@ public final class ChatGateway implements ChatEvents {
    */
   public ChatGateway(SocketIoServer server, ChatService chat, RateLimiter limiter, Authenticator authenticator,
       boolean guests, Duration presenceGrace) {
+    this(server, chat, limiter, authenticator, guests, presenceGrace, Presence.local());
+  }
+
+  /** As above, with what other nodes know of presence. */
+  public ChatGateway(SocketIoServer server, ChatService chat, RateLimiter limiter, Authenticator authenticator,
+      boolean guests, Duration presenceGrace, Presence presence) {
+    this.presence = presence;
+    presence.onAnnounce(this::announceFromElsewhere);
     this.presenceGrace = presenceGrace;
     this.chat = chat;
     this.limiter = limiter;
@@ -97,7 +105,7 @@ public final class ChatGateway implements ChatEvents {
   }
 
   public boolean isOnline(long userId) {
-    return online.getOrDefault(userId, 0) > 0;
+    return online.getOrDefault(userId, 0) > 0 || presence.onlineElsewhere(userId);
   }
 
   // ---- connecting --------------------------------------------------------------------------------
@@ -301,14 +309,18 @@ public final class ChatGateway implements ChatEvents {
   }
 
   private void comeOnline(User user) {
-    boolean[] tell = {false};
+    boolean[] first = {false};
     online.compute(user.id(), (id, n) -> {
-      // Back within the grace period: the others never heard it left.
-      tell[0] = n == null && announced.add(id);
+      first[0] = n == null;
       return n == null ? 1 : n + 1;
     });
-    if (tell[0]) {
-      presence(user, true);
+    if (first[0]) {
+      // Back within the grace period, or online on another node: the others heard it already.
+      presence.claimOnline(user).thenAccept(tell -> {
+        if (tell) {
+          presence(user, true);
+        }
+      });
     }
   }
 
@@ -341,14 +353,30 @@ public final class ChatGateway implements ChatEvents {
   }
 
   private void announceOffline(User user) {
-    boolean[] tell = {false};
-    online.compute(user.id(), (id, n) -> {
-      tell[0] = n == null && announced.remove(id);
-      return n;
-    });
-    if (tell[0]) {
-      presence(user, false);
+    if (online.containsKey(user.id())) {
+      return;
     }
+    presence.claimOffline(user).thenAccept(tell -> {
+      if (!tell) {
+        return;
+      }
+      if (online.containsKey(user.id())) {
+        // It came back while this was decided: it stays announced, and nobody hears a thing.
+        presence.claimOnline(user);
+      } else {
+        presence(user, false);
+      }
+    });
+  }
+
+  /** Announces a change this node did not see (see {@link Presence#onAnnounce}). */
+  private void announceFromElsewhere(User user, boolean isOnline) {
+    // This node may not know the user's rooms yet: read them first.
+    chat.memberships(user).whenComplete((memberships, error) -> {
+      if (error == null) {
+        presence(user, isOnline);
+      }
+    });
   }
 
   private void presence(User user, boolean isOnline) {
