@@ -325,6 +325,128 @@ class ClusterIT {
   }
 
   @Test
+  void aUserOnTwoNodesIsAnnouncedOnlineOnceAndOfflineOnceWhenItsLastConnectionCloses() throws Exception {
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    ChatClient ada = guest(one, "ada");
+    ChatClient bob = guest(two, "bob");
+    String general = generalOf(ada.session());
+    bob.session();
+
+    ChatClient carolHere = guest(one, "carol");
+    JSONObject carol = carolHere.session();
+    String carolId = carol.getJSONObject("user").getString("id");
+    assertThat(presenceOf(ada, carolId)).as("ada hears carol came online").isTrue();
+    assertThat(presenceOf(bob, carolId)).as("so does bob, on the other node").isTrue();
+    ChatClient carolThere = ChatClient.chat(two.port(), "carol", carol.getString("guestKey"));
+    open.add(carolThere);
+    carolThere.session();
+
+    carolHere.close();
+    JSONObject members = ada.request("room:members", "roomId", general);
+    boolean listed = false;
+    JSONArray list = members.getJSONArray("members");
+    for (int i = 0; i < list.length(); i++) {
+      if (list.getJSONObject(i).getString("id").equals(carolId)) {
+        listed = list.getJSONObject(i).getBoolean("online");
+      }
+    }
+    assertThat(listed).as("carol is online on the other node: %s", members).isTrue();
+
+    carolThere.close();
+    assertThat(presenceOf(ada, carolId)).as("offline once her last connection, on any node, closed").isFalse();
+    assertThat(presenceOf(bob, carolId)).isFalse();
+    assertThat(presenceLog(ada, carolId)).as("one announcement each way at ada").containsExactly("true", "false");
+    assertThat(presenceLog(bob, carolId)).as("and at bob").containsExactly("true", "false");
+  }
+
+  @Test
+  void aNodeKilledUnderLoadLosesNoAcknowledgedMessageAndItsClientsRecoverOnAnother() throws Exception {
+    NodeScript.requireClient();
+    assertThat(ParleyProcess.JAR).as("the server jar, built in the package phase").exists();
+    int portOne = ParleyProcess.freePort();
+    List<String> options = new ArrayList<>(List.of("--port", Integer.toString(portOne), "--data-dir",
+        dataDir.toString(), "--db", dbUrl, "--redis", REDIS, "--node-id", Integer.toString(nodeBase + 1)));
+    options.addAll(ParleyHarness.testLimits());
+    ParleyProcess one = ParleyProcess.start(options.toArray(String[]::new));
+    open.add(one);
+    Parley two = node(2, REDIS);
+    TcpProxy balancer = new TcpProxy(portOne);
+    open.add(balancer);
+
+    // Load on the node to be killed: a client sending to a room of its own as fast as acks come.
+    ChatClient loader = ChatClient.chat(portOne, "loader");
+    open.add(loader);
+    JSONObject loaderSession = loader.session();
+    String load = loader.request("room:create", "name", "load").getJSONObject("room").getString("id");
+    Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.CountDownLatch flowing = new java.util.concurrent.CountDownLatch(50);
+    Thread sending = new Thread(() -> {
+      for (int i = 0; ; i++) {
+        java.util.concurrent.BlockingQueue<Object> reply = new java.util.concurrent.LinkedBlockingQueue<>();
+        loader.socket.emit("message:send", new Object[] {ChatClient.json("roomId", load, "text", "load " + i,
+            "clientMsgId", "load-" + i)}, (io.socket.client.Ack) args -> reply.add(args[0]));
+        try {
+          Object ack = reply.poll(3, SECONDS);
+          if (!(ack instanceof JSONObject o) || !o.optBoolean("ok")) {
+            return;
+          }
+          acked.add(o.getString("id"));
+          flowing.countDown();
+        } catch (Exception e) {
+          return;
+        }
+      }
+    }, "loader");
+    sending.setDaemon(true);
+    sending.start();
+
+    NodeScript script = NodeScript.start("recovery-restart.js", "http://127.0.0.1:" + balancer.port(), "missed=3");
+    open.add(script);
+    try {
+      script.expect("ready");
+      assertThat(flowing.await(20, SECONDS)).as("the load runs").isTrue();
+      one.kill();
+      balancer.target(two.port());
+      script.send("restarted");
+      JsonNode reconnected = script.expect("reconnected");
+      JsonNode result = script.expect("result");
+      script.awaitSuccess();
+      assertThat(reconnected.get("recovered").asBoolean()).as("socket.recovered: %s", reconnected).isTrue();
+      assertThat(reconnected.get("id").asText()).isEqualTo(reconnected.get("firstId").asText());
+      RecoveryChecks.missedOnceInOrderThenNew(result);
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println(script.transcript());
+      System.out.println(one.output());
+      throw e;
+    }
+    sending.join(10_000);
+
+    // Every acknowledged message is in the store, in a room whose seqs have no hole.
+    ChatClient reader = ChatClient.chat(two.port(), "loader", loaderSession.getString("guestKey"));
+    open.add(reader);
+    reader.session();
+    Set<String> stored = new java.util.HashSet<>();
+    long after = 0;
+    long expectedSeq = 1;
+    while (true) {
+      JSONObject page = reader.request("history", "roomId", load, "after", after, "limit", 100);
+      JSONArray messages = page.getJSONArray("messages");
+      for (int i = 0; i < messages.length(); i++) {
+        JSONObject m = messages.getJSONObject(i);
+        assertThat(m.getLong("seq")).as("gap-free seqs").isEqualTo(expectedSeq++);
+        stored.add(m.getString("id"));
+        after = m.getLong("seq");
+      }
+      if (!page.getBoolean("hasMore")) {
+        break;
+      }
+    }
+    assertThat(acked).as("acknowledged before the kill").hasSizeGreaterThanOrEqualTo(50);
+    assertThat(stored).as("every acknowledged message survived the kill").containsAll(acked);
+  }
+
+  @Test
   void clusteringNeedsPostgresql() {
     assertThatThrownBy(() -> ParleyHarness.start(dataDir, "--redis", REDIS))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("PostgreSQL");
@@ -340,6 +462,24 @@ class ClusterIT {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The next presence event about {@code userId} at {@code client}: whether it says online. */
+  private static boolean presenceOf(ChatClient client, String userId) throws Exception {
+    long deadline = System.nanoTime() + SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Object event = client.queue("presence").poll(100, TimeUnit.MILLISECONDS);
+      if (event instanceof JSONObject p && p.getJSONObject("user").getString("id").equals(userId)) {
+        return p.getJSONObject("user").getBoolean("online");
+      }
+    }
+    throw new AssertionError("no presence of " + userId + " within 10 s: " + client.log());
+  }
+
+  /** Every presence event about {@code userId} at {@code client} so far, as "true"/"false". */
+  private static List<String> presenceLog(ChatClient client, String userId) {
+    return client.log().stream().filter(e -> e.startsWith("presence ") && e.contains("\"id\":\"" + userId + "\""))
+        .map(e -> e.contains("\"online\":true") ? "true" : "false").toList();
+  }
 
   /** The ids of the next {@code count} text messages at {@code client}. */
   private static List<String> texts(ChatClient client, int count) throws Exception {

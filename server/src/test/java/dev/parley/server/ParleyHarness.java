@@ -17,12 +17,17 @@ final class ParleyHarness {
   private ParleyHarness() {}
 
   static Parley start(Path dataDir, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(),
-        "--rate-messages", UNLIMITED, "--rate-message-burst", UNLIMITED, "--rate-requests", UNLIMITED,
-        "--rate-connections", UNLIMITED, "--rate-sign-ins", UNLIMITED, "--rate-auth", UNLIMITED,
-        // Offline at once, so that tests about presence need not wait: PresenceIT tests the grace.
-        "--presence-grace", "0"));
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+    args.addAll(testLimits());
     args.addAll(List.of(extra));
     return Parley.start(Config.parse(args.toArray(String[]::new), Map.of()));
+  }
+
+  /** The limits every test node runs with (a node run as a process too). */
+  static List<String> testLimits() {
+    return List.of("--rate-messages", UNLIMITED, "--rate-message-burst", UNLIMITED, "--rate-requests", UNLIMITED,
+        "--rate-connections", UNLIMITED, "--rate-sign-ins", UNLIMITED, "--rate-auth", UNLIMITED,
+        // Offline at once, so that tests about presence need not wait: PresenceIT tests the grace.
+        "--presence-grace", "0");
   }
 }

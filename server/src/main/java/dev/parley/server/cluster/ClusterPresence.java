@@ -7,6 +7,7 @@ import dev.parley.server.chat.User;
 import dev.parley.server.gateway.Presence;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.HashSet;
@@ -24,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * Presence across the nodes of a cluster, kept in Redis with the nodes' lifetimes. Each node
  * keeps the users it has connections for in a hash of its own ({@code parley:presence:<node>},
  * expiring with the node's liveness key), tells the others of each change on a channel, and so
- * knows from memory who is online elsewhere. Whether a change is announced is settled once for
- * the whole cluster by the set {@code parley:announced}: the node whose {@code SADD} adds a user
- * announces it online, the one whose {@code SREM} removes it announces it offline. When a node
+ * knows from memory who is online elsewhere (for member lists). Whether a change is announced is
+ * settled in Redis, atomically, once for the whole cluster: each user has the set of nodes it is
+ * connected to, and the set {@code parley:announced} holds the users announced online; the node
+ * that adds a user to it announces it online, the node that takes the user's last node away
+ * announces it offline. When a node
  * stops without a word (killed), its hash lapses with it; the first node to notice takes its
  * users over and announces those left with no connection anywhere offline.
  */
@@ -35,6 +38,12 @@ final class ClusterPresence implements Presence {
   static final String CHANNEL = "parley:presence";
   static final String ANNOUNCED = "parley:announced";
   private static final String HASH = "parley:presence:";
+  private static final String NODES_OF = "parley:user-nodes:";
+  /** Adds the node to the user's nodes; 1 when the user was not announced online yet. */
+  private static final String ONLINE = "redis.call('SADD', KEYS[1], ARGV[1]) return redis.call('SADD', KEYS[2], ARGV[2])";
+  /** Takes the node from the user's nodes; 1 when that was the last and the user was announced online. */
+  private static final String OFFLINE = "redis.call('SREM', KEYS[1], ARGV[1]) "
+      + "if redis.call('SCARD', KEYS[1]) > 0 then return 0 end return redis.call('SREM', KEYS[2], ARGV[2])";
 
   private final RedisBus bus;
   private final RedisAsyncCommands<String, String> redis;
@@ -73,8 +82,7 @@ final class ClusterPresence implements Presence {
       redis.hset(mine, id, describe(user));
       redis.pexpire(mine, RedisBus.NODE_TTL.toMillis());
       publish(user, true);
-      return redis.sadd(ANNOUNCED, id).toCompletableFuture().thenApply(n -> n != null && n == 1)
-          .exceptionally(e -> true);
+      return script(ONLINE, user.id(), bus.nodeId());
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(true);
     }
@@ -85,28 +93,23 @@ final class ClusterPresence implements Presence {
     try {
       redis.hdel(mine, Long.toString(user.id()));
       publish(user, false);
+      return script(OFFLINE, user.id(), bus.nodeId());
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(!onlineElsewhere(user.id()));
     }
-    if (onlineElsewhere(user.id())) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return srem(user.id());
+  }
+
+  /** Runs a presence script for a user and node; true when it answers 1, or when Redis cannot answer. */
+  private CompletableFuture<Boolean> script(String lua, long userId, int node) {
+    String[] keys = {NODES_OF + userId, ANNOUNCED};
+    return redis.<Long>eval(lua, ScriptOutputType.INTEGER, keys, Integer.toString(node), Long.toString(userId))
+        .toCompletableFuture().thenApply(n -> n != null && n == 1).exceptionally(e -> true);
   }
 
   @Override
   public boolean onlineElsewhere(long userId) {
     Set<Integer> nodes = elsewhere.get(userId);
     return nodes != null && !nodes.isEmpty();
-  }
-
-  private CompletableFuture<Boolean> srem(long userId) {
-    try {
-      return redis.srem(ANNOUNCED, Long.toString(userId)).toCompletableFuture()
-          .thenApply(n -> n != null && n == 1).exceptionally(e -> true);
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(true);
-    }
   }
 
   // ---- what the other nodes say ----------------------------------------------------------------
@@ -149,27 +152,6 @@ final class ClusterPresence implements Presence {
     Set<Integer> nodes = elsewhere.get(user.id());
     if (nodes != null) {
       nodes.remove(node);
-    }
-    // Two nodes may each see the other still holding the user as their own last connections
-    // close: the one that hears the other's notice last settles it (SREM lets one announce).
-    // (On Lettuce's thread: nothing here may wait for Redis, only chain on it.)
-    if (!onlineElsewhere(user.id())) {
-      redis.hexists(mine, Long.toString(user.id())).toCompletableFuture()
-          .thenCompose(held -> Boolean.TRUE.equals(held) ? CompletableFuture.completedFuture(false) : srem(user.id()))
-          .thenAccept(tell -> {
-            if (tell) {
-              announce.accept(user, false);
-            }
-          });
-    }
-  }
-
-  /** Whether this node has the user in its own hash. Blocks: off Lettuce's threads only. */
-  private boolean holdsHere(long userId) {
-    try {
-      return Boolean.TRUE.equals(bus.syncCommands().hexists(mine, Long.toString(userId)));
-    } catch (RuntimeException e) {
-      return false;
     }
   }
 
@@ -223,12 +205,12 @@ final class ClusterPresence implements Presence {
         continue;
       }
       for (Map.Entry<Long, Set<Integer>> e : elsewhere.entrySet()) {
-        if (!e.getValue().remove(node) || !e.getValue().isEmpty() || !reaper || holdsHere(e.getKey())) {
+        if (!e.getValue().remove(node) || !reaper) {
           continue;
         }
         User user = known.get(e.getKey());
         if (user != null) {
-          srem(user.id()).thenAccept(tell -> {
+          script(OFFLINE, user.id(), node).thenAccept(tell -> {
             if (tell) {
               announce.accept(user, false);
             }
