@@ -50,6 +50,7 @@ export type ErrorCode =
   | 'conflict'
   | 'overloaded'
   | 'rate_limited'
+  | 'unavailable'
   | 'internal'
   // Client-side conditions, never sent by the server:
   | 'timeout'

@@ -18,7 +18,7 @@ const SEND_TIMEOUT_MS = 15_000;
 /** Sends refused for a passing reason are retried this many times before the user is asked. */
 export const MAX_AUTO_ATTEMPTS = 6;
 const MAX_BACKOFF_MS = 15_000;
-const TRANSIENT_ERRORS = new Set(['overloaded', 'rate_limited', 'internal', 'timeout']);
+const TRANSIENT_ERRORS = new Set(['overloaded', 'rate_limited', 'unavailable', 'internal', 'timeout']);
 
 /**
  * Gets pending messages stored: one `message:send` at a time per message, always with its

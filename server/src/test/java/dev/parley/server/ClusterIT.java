@@ -447,6 +447,44 @@ class ClusterIT {
   }
 
   @Test
+  void whilePostgresqlIsAwaySendsFailClearlyAndTheNodesRecoverByThemselves() throws Exception {
+    URI pgUri = URI.create(ChatServerPostgresIT.URL.substring("jdbc:".length()));
+    TcpProxy database = new TcpProxy(pgUri.getPort() < 0 ? 5432 : pgUri.getPort());
+    open.add(database);
+    dbUrl = dbUrl.replaceFirst(":" + (pgUri.getPort() < 0 ? 5432 : pgUri.getPort()) + "/", ":" + database.port() + "/");
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    ChatClient ada = guest(one, "ada");
+    ChatClient bob = guest(two, "bob");
+    String general = generalOf(ada.session());
+    bob.session();
+    send(ada, general, "before");
+    assertThat(texts(bob, 1)).hasSize(1);
+
+    database.down();
+    awaitStatus(new Http(one.port()), "/readyz", 503);
+    awaitStatus(new Http(two.port()), "/readyz", 503);
+    JSONObject refused = ada.request("message:send", "roomId", general, "text", "during", "clientMsgId", "during-1");
+    assertThat(refused.optBoolean("ok")).as("never a false ack: %s", refused).isFalse();
+    assertThat(refused.getJSONObject("error").getString("code")).isEqualTo("unavailable");
+    JSONObject history = bob.request("history", "roomId", general, "limit", 10);
+    assertThat(history.optBoolean("ok")).as("%s", history).isFalse();
+
+    database.restore();
+    awaitStatus(new Http(one.port()), "/readyz", 200);
+    awaitStatus(new Http(two.port()), "/readyz", 200);
+    JSONObject stored = ada.request("message:send", "roomId", general, "text", "during", "clientMsgId", "during-1");
+    assertThat(stored.optBoolean("ok")).as("the same send once the database is back: %s", stored).isTrue();
+    assertThat(texts(bob, 1)).containsExactly(stored.getString("id"));
+    JSONArray page = bob.request("history", "roomId", general, "limit", 10).getJSONArray("messages");
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < page.length(); i++) {
+      texts.add(page.getJSONObject(i).getString("text"));
+    }
+    assertThat(texts).as("the retried send stored once").containsExactly("before", "during");
+  }
+
+  @Test
   void clusteringNeedsPostgresql() {
     assertThatThrownBy(() -> ParleyHarness.start(dataDir, "--redis", REDIS))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("PostgreSQL");

@@ -14,6 +14,8 @@ public final class ChatException extends RuntimeException {
     CONFLICT("conflict"),
     OVERLOADED("overloaded"),
     RATE_LIMITED("rate_limited"),
+    /** The database cannot be reached for now; nothing was done. */
+    UNAVAILABLE("unavailable"),
     INTERNAL("internal");
 
     private final String wire;

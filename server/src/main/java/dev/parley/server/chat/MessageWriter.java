@@ -111,6 +111,16 @@ public final class MessageWriter implements AutoCloseable {
     List<Message> stored;
     try {
       stored = store.append(messages);
+    } catch (StoreException.Unavailable e) {
+      // The database is away: no message of the batch is at fault, and trying them one by one
+      // would only wait for it once per message. Each sender may retry with its clientMsgId.
+      observer.failed(batch.size());
+      log.warn("could not store a batch of {} messages: {}", batch.size(), e.getMessage());
+      for (Pending p : batch) {
+        p.future().completeExceptionally(new ChatException(ChatException.Code.UNAVAILABLE,
+            "the database cannot be reached; retry later with the same clientMsgId"));
+      }
+      return;
     } catch (StoreException e) {
       observer.failed(batch.size());
       log.warn("could not store a batch of {} messages: {}", batch.size(), e.getMessage());

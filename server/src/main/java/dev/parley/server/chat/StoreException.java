@@ -10,6 +10,13 @@ public class StoreException extends RuntimeException {
     super(message);
   }
 
+  /** The database cannot be reached (down, or no connection free in time); nothing was done. */
+  public static final class Unavailable extends StoreException {
+    public Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** A unique name is taken. */
   public static final class Conflict extends StoreException {
     public Conflict(String message) {

@@ -69,6 +69,10 @@ final class Replies {
     if (cause instanceof ChatException e) {
       return error(e);
     }
+    if (cause instanceof StoreException.Unavailable e) {
+      log.warn("store unavailable: {}", e.getMessage());
+      return error(ChatException.Code.UNAVAILABLE, "the database cannot be reached; retry later");
+    }
     if (cause instanceof StoreException e) {
       log.warn("store failure: {}", e.getMessage());
       return error(ChatException.Code.INTERNAL, "the server could not do that now; retry later");

@@ -245,7 +245,7 @@ public final class ApiRouter {
       return chatFailure(chat);
     }
     if (e instanceof StoreException) {
-      log.warn("The API could not reach the database: {}", e.getMessage());
+      log.warn("The API could not use the database: {}", e.getMessage());
       return ApiJson.error(503, "unavailable", "the database does not answer; retry later");
     }
     log.error("The API failed", e);
@@ -260,7 +260,7 @@ public final class ApiRouter {
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case RATE_LIMITED -> 429;
-      case OVERLOADED -> 503;
+      case OVERLOADED, UNAVAILABLE -> 503;
       case INTERNAL -> 500;
     };
     if (status == 429) {

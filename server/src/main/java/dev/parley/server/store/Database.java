@@ -65,7 +65,8 @@ public final class Database implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setPoolName("parley-db");
     config.setMaximumPoolSize(options.maxPoolSize());
-    config.setConnectionTimeout(10_000);
+    // While the database is away a request waits this long for a connection, then fails as unavailable.
+    config.setConnectionTimeout(3_000);
     String description = switch (dialect) {
       case SQLITE -> configureSqlite(config, url, options);
       case POSTGRESQL -> configurePostgresql(config, url);

@@ -89,7 +89,12 @@ final class Jdbc {
 
   private static StoreException failure(String action, SQLException e) {
     String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
-    return new StoreException("could not " + action + ": " + describe(e) + state, e);
+    String message = "could not " + action + ": " + describe(e) + state;
+    // No connection in time from the pool, or SQLState class 08: the connection failed.
+    if (e instanceof java.sql.SQLTransientConnectionException || e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+      return new StoreException.Unavailable(message, e);
+    }
+    return new StoreException(message, e);
   }
 
   /**
