@@ -39,6 +39,7 @@ import java.util.Properties;
  * @param guests whether people may chat without an account, under a guest name
  * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
  *     on when clients reach the server over TLS, directly or through a proxy
+ * @param mail the SMTP server that mails one-time codes; without one they go to the log
  */
 public record Config(
     String host,
@@ -57,7 +58,8 @@ public record Config(
     RateLimiter.Limits limits,
     List<String> admins,
     boolean guests,
-    boolean secureCookies) {
+    boolean secureCookies,
+    Mail mail) {
 
   /**
    * The PEM files of the server's certificate and key, given as {@code --tls-cert} and
@@ -67,6 +69,42 @@ public record Config(
    * @param privateKey its private key, unencrypted PKCS#8
    */
   public record Tls(Path certificate, Path privateKey) {}
+
+  /**
+   * How email leaves the server: the SMTP server given with {@code --smtp-host} and its
+   * companions. Without a host, one-time codes are written to the log instead.
+   *
+   * @param host the SMTP server; empty to log codes instead of mailing them
+   * @param port its port, 587 (submission) by default
+   * @param user the name to log in with; empty for no login
+   * @param password the password of {@code user}
+   * @param from the sender address, e.g. {@code Parley <chat@example.org>}
+   * @param startTls whether the connection must be upgraded with STARTTLS before anything is sent
+   */
+  public record Mail(Optional<String> host, int port, Optional<String> user, Optional<String> password, String from,
+      boolean startTls) {
+    public Mail {
+      if (user.isPresent() != password.isPresent()) {
+        throw new UsageException("--smtp-user and --smtp-password go together: "
+            + (user.isPresent() ? "--smtp-password" : "--smtp-user") + " is missing");
+      }
+      if (!from.contains("@")) {
+        throw new UsageException("--smtp-from must be an email address: " + from);
+      }
+    }
+
+    /** Logs codes, mails nothing: the default. */
+    public static Mail none() {
+      return new Mail(Optional.empty(), 587, Optional.empty(), Optional.empty(), "parley@localhost", true);
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "Mail[host=" + host + ", port=" + port + ", user=" + user + ", from=" + from + ", startTls=" + startTls
+          + "]";
+    }
+  }
 
   /** A command line that could not be understood. */
   public static final class UsageException extends RuntimeException {
@@ -107,6 +145,14 @@ public record Config(
           + "accounts stay theirs); false to require signing in"),
       new Option("secure-cookies", "false", "true to mark the sign-in cookie Secure (HTTPS only): set it when "
           + "clients reach the server over TLS, directly or through a proxy"),
+      new Option("smtp-host", "", "SMTP server that mails one-time codes (default: none, codes are written to "
+          + "the log)"),
+      new Option("smtp-port", "587", "port of --smtp-host"),
+      new Option("smtp-user", "", "name to log in to --smtp-host with (default: no login)"),
+      new Option("smtp-password", "", "password of --smtp-user"),
+      new Option("smtp-from", "parley@localhost", "sender address of the mail, e.g. 'Parley <chat@example.org>'"),
+      new Option("smtp-starttls", "true", "true to require STARTTLS before sending (port 587); false for a "
+          + "server on the same machine or network that offers no TLS"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -191,7 +237,10 @@ public record Config(
             integer(values, "rate-auth", 1, 1_000_000)),
         Arrays.stream(values.get("admins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
         bool(values, "guests"),
-        bool(values, "secure-cookies"));
+        bool(values, "secure-cookies"),
+        new Mail(optional(values.get("smtp-host")), integer(values, "smtp-port", 1, 65535),
+            optional(values.get("smtp-user")), optional(values.get("smtp-password")), values.get("smtp-from").strip(),
+            bool(values, "smtp-starttls")));
   }
 
   private static Optional<Option> find(String name) {

@@ -2,6 +2,8 @@ package dev.parley.server;
 
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.AuthEvents;
+import dev.parley.server.auth.EmailVerification;
+import dev.parley.server.auth.Mailer;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.auth.Passwords;
 import dev.parley.server.auth.SigningKeyFile;
@@ -24,18 +26,23 @@ import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.ApiHandler;
 import dev.parley.server.http.AuthApi;
 import dev.parley.server.http.WebFrontend;
+import dev.parley.server.mail.LogMailer;
+import dev.parley.server.mail.SmtpMailer;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
+import dev.parley.server.store.JdbcEmailStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
+import io.github.bucket4j.TimeMeter;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -60,10 +67,13 @@ public final class Parley implements AutoCloseable {
   private static final int MAX_BATCH = 1000;
   /** This node's id; one node until clustering lands. */
   private static final int NODE_ID = 0;
+  /** How often expired sessions, refresh tokens and one-time codes are deleted. */
+  private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
   private final Database database;
   private final ThreadPoolExecutor storeExecutor;
   private final ThreadPoolExecutor hashExecutor;
+  private final ThreadPoolExecutor mailExecutor;
   private final AccountService accounts;
   private final MessageWriter writer;
   private final SocketIoServer socketIo;
@@ -72,7 +82,7 @@ public final class Parley implements AutoCloseable {
   private final ChatSessionStore chatSessions;
   private final ScheduledExecutorService housekeeping;
 
-  private Parley(Config config) {
+  private Parley(Config config, Clock clock, TimeMeter limiterTime) {
     // Read first: a bad certificate or key stops the start before anything is opened.
     Optional<SslContext> tls = config.tls().map(TlsFiles::serverContext);
     String url = config.db().orElseGet(() -> {
@@ -93,8 +103,11 @@ public final class Parley implements AutoCloseable {
     // beyond which sign-ins are refused as overloaded rather than piling up.
     hashExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(200),
         daemonThreads("password"), new ThreadPoolExecutor.AbortPolicy());
+    // Mail waits on a remote server (seconds, at worst its timeouts): a few threads of its own.
+    mailExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
+        daemonThreads("mail"), new ThreadPoolExecutor.AbortPolicy());
     TokenService tokens = new TokenService(SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir())),
-        Clock.systemUTC());
+        clock);
     // Revoked credentials close their Socket.IO connections; the gateway comes later.
     AuthEvents authEvents = new AuthEvents() {
       @Override
@@ -126,9 +139,15 @@ public final class Parley implements AutoCloseable {
           admins.size());
     }
     accounts = new AccountService(accountStore, tokens, new Passwords(), storeExecutor,
-        hashExecutor, authEvents, Clock.systemUTC());
-    RateLimiter limiter = new RateLimiter(config.limits());
-    AuthApi api = new AuthApi(accounts, limiter, config.secureCookies() || config.tls().isPresent());
+        hashExecutor, authEvents, clock);
+    Mailer mailer = config.mail().host().isPresent() ? new SmtpMailer(config.mail()) : new LogMailer();
+    if (config.mail().host().isEmpty()) {
+      log.info("No --smtp-host is set: email verification codes are written to this log");
+    }
+    RateLimiter limiter = new RateLimiter(config.limits(), limiterTime);
+    EmailVerification email = new EmailVerification(accountStore, new JdbcEmailStore(database), mailer,
+        storeExecutor, hashExecutor, mailExecutor, limiter::emailCode, clock);
+    AuthApi api = new AuthApi(accounts, email, limiter, config.secureCookies() || config.tls().isPresent());
 
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
@@ -149,6 +168,8 @@ public final class Parley implements AutoCloseable {
         log.debug("session expiry skipped: {}", e.getMessage());
       }
     }, 1, 1, TimeUnit.MINUTES);
+    housekeeping.scheduleWithFixedDelay(() -> purgeExpired(email), PURGE_INTERVAL.toMinutes(),
+        PURGE_INTERVAL.toMinutes(), TimeUnit.MINUTES);
 
     WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(), chat::ready, metrics::scrape,
         storeExecutor);
@@ -195,9 +216,43 @@ public final class Parley implements AutoCloseable {
     return writer == null ? 0 : writer.backlog();
   }
 
+  /** Deletes expired sessions, refresh tokens and one-time codes; a failure waits for the next round. */
+  private void purgeExpired(EmailVerification email) {
+    accounts.purgeExpired().thenCombine(email.purgeExpired(), (purged, codes) -> {
+      log.debug("Purged {} sessions, {} refresh tokens and {} email codes", purged.sessions(), purged.refreshTokens(),
+          codes);
+      return null;
+    }).exceptionally(e -> {
+      log.warn("Could not purge expired credentials: {}", AccountService.unwrap(e).getMessage());
+      return null;
+    });
+  }
+
   /** Starts a node with {@code config}; returns once it listens. */
   public static Parley start(Config config) {
-    Parley parley = new Parley(config);
+    return start(config, Clock.systemUTC(), TimeMeter.SYSTEM_NANOTIME);
+  }
+
+  /**
+   * Starts a node whose accounts, codes and rate limits read time from {@code clock}, for tests
+   * that move time instead of waiting.
+   */
+  static Parley start(Config config, Clock clock) {
+    return start(config, clock, new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    });
+  }
+
+  private static Parley start(Config config, Clock clock, TimeMeter limiterTime) {
+    Parley parley = new Parley(config, clock, limiterTime);
     try {
       parley.socketIo.start();
     } catch (RuntimeException e) {
@@ -236,9 +291,11 @@ public final class Parley implements AutoCloseable {
     socketIo.close();
     housekeeping.shutdownNow();
     hashExecutor.shutdown();
+    mailExecutor.shutdown();
     storeExecutor.shutdown();
     try {
       hashExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      mailExecutor.awaitTermination(5, TimeUnit.SECONDS);
       storeExecutor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import dev.parley.server.auth.Account;
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.auth.AuthException;
+import dev.parley.server.auth.EmailVerification;
 import dev.parley.server.auth.PersonalToken;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.chat.StoreException;
@@ -47,7 +48,7 @@ public final class AuthApi {
       .build();
 
   /** A refusal with its HTTP status, raised before the service is asked. */
-  private static final class ApiError extends RuntimeException {
+  static final class ApiError extends RuntimeException {
     final int status;
     final String code;
 
@@ -66,15 +67,17 @@ public final class AuthApi {
   private final AccountService accounts;
   private final RateLimiter limiter;
   private final boolean secureCookies;
+  private final AccountApi accountApi;
 
   /**
    * @param secureCookies whether the session cookie gets {@code Secure} (served over TLS, or
    *     behind a proxy that is)
    */
-  public AuthApi(AccountService accounts, RateLimiter limiter, boolean secureCookies) {
+  public AuthApi(AccountService accounts, EmailVerification email, RateLimiter limiter, boolean secureCookies) {
     this.accounts = accounts;
     this.limiter = limiter;
     this.secureCookies = secureCookies;
+    this.accountApi = new AccountApi(this, accounts, email, limiter);
   }
 
   /** Answers a request; the future never fails. */
@@ -106,6 +109,9 @@ public final class AuthApi {
       default -> {
         if (path.startsWith(BASE + "/tokens/")) {
           yield revokeToken(r, path.substring((BASE + "/tokens/").length()));
+        }
+        if (AccountApi.handles(path)) {
+          yield accountApi.route(r);
         }
         throw new ApiError(404, "not_found", "no such API route");
       }
@@ -201,7 +207,7 @@ public final class AuthApi {
   // ---- request checks --------------------------------------------------------------------------
 
   /** A POST route: checked against CSRF, its body parsed as a JSON object. */
-  private CompletableFuture<ApiResponse> post(ApiRequest r,
+  CompletableFuture<ApiResponse> post(ApiRequest r,
       BiFunction<ApiRequest, ObjectNode, CompletableFuture<ApiResponse>> route) {
     if (!r.method().equals("POST")) {
       throw ApiError.methodNotAllowed("POST");
@@ -210,7 +216,7 @@ public final class AuthApi {
     return route.apply(r, body(r));
   }
 
-  private CompletableFuture<ApiResponse> get(ApiRequest r, Function<ApiRequest, CompletableFuture<ApiResponse>> route) {
+  CompletableFuture<ApiResponse> get(ApiRequest r, Function<ApiRequest, CompletableFuture<ApiResponse>> route) {
     if (!r.method().equals("GET")) {
       throw ApiError.methodNotAllowed("GET");
     }
@@ -218,7 +224,7 @@ public final class AuthApi {
   }
 
   /** JSON only (no form can send it), and no request from another site. */
-  private static void checkWrite(ApiRequest r) {
+  static void checkWrite(ApiRequest r) {
     Optional<String> type = r.header("content-type");
     if (type.isPresent() ? !isJson(type.get()) : r.body().length > 0) {
       throw new ApiError(415, "unsupported_media_type", "send the body as JSON, with Content-Type: application/json");
@@ -273,7 +279,7 @@ public final class AuthApi {
     return accounts.authenticate(cookies, bearer);
   }
 
-  private CompletableFuture<Principal> signedIn(ApiRequest r) {
+  CompletableFuture<Principal> signedIn(ApiRequest r) {
     return principal(r).thenApply(p -> p.orElseThrow(() -> new ApiError(401, "unauthorized",
         "sign in first: the credential is missing, expired or revoked")));
   }
@@ -296,7 +302,7 @@ public final class AuthApi {
     return object;
   }
 
-  private static String text(ObjectNode body, String field) {
+  static String text(ObjectNode body, String field) {
     return optionalText(body, field).orElseThrow(() -> new ApiError(400, "invalid_argument", field + " is required"));
   }
 
@@ -324,12 +330,12 @@ public final class AuthApi {
 
   // ---- answers ---------------------------------------------------------------------------------
 
-  private String cookie(String value, long maxAgeSeconds) {
+  String cookie(String value, long maxAgeSeconds) {
     return AccountService.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
         + "; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : "");
   }
 
-  private static ObjectNode user(Account account) {
+  static ObjectNode user(Account account) {
     ObjectNode out = object();
     out.put("id", Long.toString(account.id()));
     out.put("name", account.name());
@@ -370,7 +376,7 @@ public final class AuthApi {
   }
 
   /** 429 with Retry-After in whole seconds (at least 1) and the wait in milliseconds in the body. */
-  private static ApiResponse tooMany(Duration wait, String message) {
+  static ApiResponse tooMany(Duration wait, String message) {
     long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
     ObjectNode error = object();
     error.put("code", "rate_limited");
@@ -379,15 +385,15 @@ public final class AuthApi {
     return json(429, object().set("error", error), "Retry-After", Long.toString(seconds));
   }
 
-  private static ApiResponse noContent() {
+  static ApiResponse noContent() {
     return new ApiResponse(204, new byte[0], List.of());
   }
 
-  private static ObjectNode object() {
+  static ObjectNode object() {
     return JSON.createObjectNode();
   }
 
-  private static ApiResponse json(int status, JsonNode body, String... headers) {
+  static ApiResponse json(int status, JsonNode body, String... headers) {
     try {
       return new ApiResponse(status, JSON.writeValueAsBytes(body), List.of(headers));
     } catch (JsonProcessingException e) {
@@ -412,6 +418,9 @@ public final class AuthApi {
         default -> error(api.status, api.code, api.getMessage());
       };
     }
+    if (e instanceof AuthException auth && auth.code() == AuthException.Code.RATE_LIMITED) {
+      return tooMany(auth.retryAfter().orElse(Duration.ofSeconds(1)), auth.getMessage());
+    }
     if (e instanceof AuthException auth) {
       int status = switch (auth.code()) {
         case INVALID_ARGUMENT -> 400;
@@ -419,7 +428,9 @@ public final class AuthApi {
         case FORBIDDEN -> 403;
         case NOT_FOUND -> 404;
         case CONFLICT -> 409;
-        case OVERLOADED -> 503;
+        case OVERLOADED, MAIL_UNAVAILABLE -> 503;
+        case INVALID_CODE, CODE_EXPIRED -> 400;
+        case RATE_LIMITED -> 429;
       };
       return status == 401
           ? error(401, auth.code().wire(), auth.getMessage(), "WWW-Authenticate", "Bearer realm=\"parley\"")
