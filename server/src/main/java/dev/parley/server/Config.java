@@ -93,11 +93,6 @@ public record Config(
       }
     }
 
-    /** Logs codes, mails nothing: the default. */
-    public static Mail none() {
-      return new Mail(Optional.empty(), 587, Optional.empty(), Optional.empty(), "parley@localhost", true);
-    }
-
     /** Never shows the password. */
     @Override
     public String toString() {
