@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.parley.server.auth.EmailVerification;
 import dev.parley.server.auth.TestClock;
 import dev.parley.server.mail.LogMailer;
 import jakarta.mail.internet.MimeMessage;
@@ -279,10 +280,23 @@ class EmailVerificationIT {
     }
     start("--smtp-host", "127.0.0.1", "--smtp-port", Integer.toString(closedPort), "--smtp-starttls", "false");
     String ada = account("ada");
+    Logger logger = (Logger) LoggerFactory.getLogger(EmailVerification.class);
+    Recorder recorder = new Recorder();
+    recorder.start();
+    logger.addAppender(recorder);
+    try {
+      HttpResponse<String> set = setEmail(ada, "ada@example.org");
 
-    HttpResponse<String> set = setEmail(ada, "ada@example.org");
-
-    assertThat(error(set, 503)).isEqualTo("mail_unavailable");
+      assertThat(error(set, 503)).isEqualTo("mail_unavailable");
+      ILoggingEvent warning = recorder.events.poll(10, SECONDS);
+      assertThat(warning).as("a warning within 10 s").isNotNull();
+      assertThat(warning.getFormattedMessage()).contains("Could not mail a verification code")
+          .contains(Integer.toString(closedPort));
+      assertThat(CODE.matcher(warning.getFormattedMessage()).find()).as("no code in: %s",
+          warning.getFormattedMessage()).isFalse();
+    } finally {
+      logger.detachAppender(recorder);
+    }
     assertThat(json(api.get("/api/v1/auth/me", "Cookie", ada)).at("/user/email").asText())
         .as("the address is kept; a new code can be asked for").isEqualTo("ada@example.org");
   }
