@@ -301,6 +301,15 @@ class EmailVerificationIT {
         .as("the address is kept; a new code can be asked for").isEqualTo("ada@example.org");
   }
 
+  @Test
+  void withStartTlsRequiredAServerWithoutTlsGetsNoMail() throws Exception {
+    start("--smtp-host", "127.0.0.1", "--smtp-port", Integer.toString(smtp.getSmtp().getPort()));
+    String ada = account("ada");
+
+    assertThat(error(setEmail(ada, "ada@example.org"), 503)).isEqualTo("mail_unavailable");
+    assertThat(smtp.getReceivedMessages()).as("nothing sent in clear").isEmpty();
+  }
+
   // ---- bad requests ----------------------------------------------------------------------------
 
   @Test
