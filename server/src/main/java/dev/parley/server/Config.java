@@ -40,6 +40,7 @@ import java.util.Properties;
  * @param secureCookies whether the session cookie is marked {@code Secure} (sent over HTTPS only):
  *     on when clients reach the server over TLS, directly or through a proxy
  * @param clustering whether and how this node works with others
+ * @param mail the SMTP server that mails one-time codes; without one they go to the log
  */
 public record Config(
     String host,
@@ -59,7 +60,8 @@ public record Config(
     List<String> admins,
     boolean guests,
     boolean secureCookies,
-    Clustering clustering) {
+    Clustering clustering,
+    Mail mail) {
 
   /**
    * How a node joins a cluster of nodes that share one PostgreSQL database.
@@ -77,6 +79,37 @@ public record Config(
    * @param privateKey its private key, unencrypted PKCS#8
    */
   public record Tls(Path certificate, Path privateKey) {}
+
+  /**
+   * How email leaves the server: the SMTP server given with {@code --smtp-host} and its
+   * companions. Without a host, one-time codes are written to the log instead.
+   *
+   * @param host the SMTP server; empty to log codes instead of mailing them
+   * @param port its port, 587 (submission) by default
+   * @param user the name to log in with; empty for no login
+   * @param password the password of {@code user}
+   * @param from the sender address, e.g. {@code Parley <chat@example.org>}
+   * @param startTls whether the connection must be upgraded with STARTTLS before anything is sent
+   */
+  public record Mail(Optional<String> host, int port, Optional<String> user, Optional<String> password, String from,
+      boolean startTls) {
+    public Mail {
+      if (user.isPresent() != password.isPresent()) {
+        throw new UsageException("--smtp-user and --smtp-password go together: "
+            + (user.isPresent() ? "--smtp-password" : "--smtp-user") + " is missing");
+      }
+      if (!from.contains("@")) {
+        throw new UsageException("--smtp-from must be an email address: " + from);
+      }
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "Mail[host=" + host + ", port=" + port + ", user=" + user + ", from=" + from + ", startTls=" + startTls
+          + "]";
+    }
+  }
 
   /** A command line that could not be understood. */
   public static final class UsageException extends RuntimeException {
@@ -120,6 +153,14 @@ public record Config(
       new Option("redis", "", "Redis URL (redis://host:port) to run as one node of a cluster; needs --db on "
           + "PostgreSQL shared by every node"),
       new Option("node-id", "0", "this node's id in a cluster, 0-1023, different on each running node"),
+      new Option("smtp-host", "", "SMTP server that mails one-time codes (default: none, codes are written to "
+          + "the log)"),
+      new Option("smtp-port", "587", "port of --smtp-host"),
+      new Option("smtp-user", "", "name to log in to --smtp-host with (default: no login)"),
+      new Option("smtp-password", "", "password of --smtp-user"),
+      new Option("smtp-from", "parley@localhost", "sender address of the mail, e.g. 'Parley <chat@example.org>'"),
+      new Option("smtp-starttls", "true", "true to require STARTTLS before sending (port 587); false for a "
+          + "server on the same machine or network that offers no TLS"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -205,7 +246,10 @@ public record Config(
         Arrays.stream(values.get("admins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
         bool(values, "guests"),
         bool(values, "secure-cookies"),
-        clustering(values));
+        clustering(values),
+        new Mail(optional(values.get("smtp-host")), integer(values, "smtp-port", 1, 65535),
+            optional(values.get("smtp-user")), optional(values.get("smtp-password")), values.get("smtp-from").strip(),
+            bool(values, "smtp-starttls")));
   }
 
   private static Clustering clustering(Map<String, String> values) {

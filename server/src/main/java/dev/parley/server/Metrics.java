@@ -73,6 +73,8 @@ final class Metrics implements MessageWriter.Observer {
         .description("requests refused by a rate limit").register(registry);
     FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedSignIns).tag("kind", "sign_in")
         .description("requests refused by a rate limit").register(registry);
+    FunctionCounter.builder("parley.rate.limited", limiter, RateLimiter::refusedEmailCodes).tag("kind", "email_code")
+        .description("requests refused by a rate limit").register(registry);
   }
 
   String scrape() {

@@ -2,6 +2,8 @@ package dev.parley.server;
 
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.AuthEvents;
+import dev.parley.server.auth.EmailVerification;
+import dev.parley.server.auth.Mailer;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.auth.Passwords;
 import dev.parley.server.auth.SigningKeyFile;
@@ -23,23 +25,29 @@ import dev.parley.server.gateway.ChatSessionStore;
 import dev.parley.server.gateway.Presence;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
+import dev.parley.server.http.AccountApi;
 import dev.parley.server.http.ApiHandler;
 import dev.parley.server.http.ApiRouter;
 import dev.parley.server.http.AuthApi;
 import dev.parley.server.http.ChatApi;
 import dev.parley.server.http.WebFrontend;
+import dev.parley.server.mail.LogMailer;
+import dev.parley.server.mail.SmtpMailer;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
+import dev.parley.server.store.JdbcEmailStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
+import io.github.bucket4j.TimeMeter;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -63,10 +71,13 @@ import org.slf4j.LoggerFactory;
 public final class Parley implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Parley.class);
   private static final int MAX_BATCH = 1000;
+  /** How often expired sessions, refresh tokens and one-time codes are deleted. */
+  private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
   private final Database database;
   private final ThreadPoolExecutor storeExecutor;
   private final ThreadPoolExecutor hashExecutor;
+  private final ThreadPoolExecutor mailExecutor;
   private final AccountService accounts;
   private final MessageWriter writer;
   private final SocketIoServer socketIo;
@@ -78,7 +89,7 @@ public final class Parley implements AutoCloseable {
   /** This node's part in a cluster; null for a single node. */
   private final Cluster cluster;
 
-  private Parley(Config config) {
+  private Parley(Config config, Clock clock, TimeMeter limiterTime) {
     // Read first: a bad certificate or key stops the start before anything is opened.
     Optional<SslContext> tls = config.tls().map(TlsFiles::serverContext);
     String url = config.db().orElseGet(() -> {
@@ -103,8 +114,11 @@ public final class Parley implements AutoCloseable {
     // beyond which sign-ins are refused as overloaded rather than piling up.
     hashExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(200),
         daemonThreads("password"), new ThreadPoolExecutor.AbortPolicy());
+    // Mail waits on a remote server (seconds, at worst its timeouts): a few threads of its own.
+    mailExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
+        daemonThreads("mail"), new ThreadPoolExecutor.AbortPolicy());
     TokenService tokens = new TokenService(SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir())),
-        Clock.systemUTC());
+        clock);
     // Revoked credentials close their Socket.IO connections; the gateway comes later.
     AuthEvents authEvents = new AuthEvents() {
       @Override
@@ -136,9 +150,17 @@ public final class Parley implements AutoCloseable {
           admins.size());
     }
     accounts = new AccountService(accountStore, tokens, new Passwords(), storeExecutor,
-        hashExecutor, authEvents, Clock.systemUTC());
-    RateLimiter limiter = new RateLimiter(config.limits());
-    AuthApi api = new AuthApi(accounts, limiter, config.secureCookies() || config.tls().isPresent());
+        hashExecutor, authEvents, clock);
+    Mailer mailer = config.mail().host().isPresent() ? new SmtpMailer(config.mail()) : new LogMailer();
+    if (config.mail().host().isEmpty()) {
+      log.info("No --smtp-host is set: email verification codes are written to this log");
+    }
+    RateLimiter limiter = new RateLimiter(config.limits(), limiterTime);
+    EmailVerification email = new EmailVerification(accountStore, new JdbcEmailStore(database), mailer,
+        storeExecutor, hashExecutor, mailExecutor, limiter::emailCode, clock);
+    boolean secureCookies = config.secureCookies() || config.tls().isPresent();
+    AuthApi api = new AuthApi(accounts, limiter, secureCookies);
+    AccountApi accountApi = new AccountApi(accounts, email, limiter, secureCookies);
 
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
@@ -158,7 +180,7 @@ public final class Parley implements AutoCloseable {
     }
     ChatApi chatApi = new ChatApi(chat, accounts, limiter,
         userId -> Parley.this.gateway != null && Parley.this.gateway.isOnline(userId));
-    router = ApiRouter.of(api, chatApi);
+    router = ApiRouter.of(api, accountApi, chatApi);
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
         nodeId, Clock.systemUTC(), chat::receivesNow,
@@ -170,6 +192,8 @@ public final class Parley implements AutoCloseable {
         log.debug("session expiry skipped: {}", e.getMessage());
       }
     }, 1, 1, TimeUnit.MINUTES);
+    housekeeping.scheduleWithFixedDelay(() -> purgeExpired(email), PURGE_INTERVAL.toMinutes(),
+        PURGE_INTERVAL.toMinutes(), TimeUnit.MINUTES);
 
     WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(),
         cluster == null ? chat::ready : () -> chat.ready().thenApply(ok -> ok && clustered.isUp()), metrics::scrape,
@@ -221,9 +245,43 @@ public final class Parley implements AutoCloseable {
     return writer == null ? 0 : writer.backlog();
   }
 
+  /** Deletes expired sessions, refresh tokens and one-time codes; a failure waits for the next round. */
+  private void purgeExpired(EmailVerification email) {
+    accounts.purgeExpired().thenCombine(email.purgeExpired(), (purged, codes) -> {
+      log.debug("Purged {} sessions, {} refresh tokens and {} email codes", purged.sessions(), purged.refreshTokens(),
+          codes);
+      return null;
+    }).exceptionally(e -> {
+      log.warn("Could not purge expired credentials: {}", AccountService.unwrap(e).getMessage());
+      return null;
+    });
+  }
+
   /** Starts a node with {@code config}; returns once it listens. */
   public static Parley start(Config config) {
-    Parley parley = new Parley(config);
+    return start(config, Clock.systemUTC(), TimeMeter.SYSTEM_NANOTIME);
+  }
+
+  /**
+   * Starts a node whose accounts, codes and rate limits read time from {@code clock}, for tests
+   * that move time instead of waiting.
+   */
+  static Parley start(Config config, Clock clock) {
+    return start(config, clock, new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    });
+  }
+
+  private static Parley start(Config config, Clock clock, TimeMeter limiterTime) {
+    Parley parley = new Parley(config, clock, limiterTime);
     try {
       parley.socketIo.start();
     } catch (RuntimeException e) {
@@ -271,9 +329,11 @@ public final class Parley implements AutoCloseable {
     socketIo.close();
     housekeeping.shutdownNow();
     hashExecutor.shutdown();
+    mailExecutor.shutdown();
     storeExecutor.shutdown();
     try {
       hashExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      mailExecutor.awaitTermination(5, TimeUnit.SECONDS);
       storeExecutor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -335,7 +335,7 @@ class ChatApiIT {
       assertThat(error(forged, 401)).as(route + " with a made-up token").isEqualTo("unauthorized");
       checked++;
     }
-    assertThat(checked).isEqualTo(14);
+    assertThat(checked).isEqualTo(15);
   }
 
   @Test

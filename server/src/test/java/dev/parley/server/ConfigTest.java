@@ -109,4 +109,96 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.parse(new String[] {"--secure-cookies", "yes"}, Map.of()))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("--secure-cookies");
   }
+
+  @Test
+  void withoutAnSmtpHostNothingIsMailed() {
+    Config.Mail mail = Config.parse(new String[0], Map.of()).mail();
+    assertThat(mail.host()).isEmpty();
+    assertThat(mail.port()).isEqualTo(587);
+    assertThat(mail.startTls()).as("STARTTLS is required unless turned off").isTrue();
+    assertThat(mail.user()).isEmpty();
+  }
+
+  @Test
+  void smtpOptionsMakeOneMailSetting(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("parley.properties");
+    Files.writeString(file, "smtp-host=smtp.example.org\nsmtp-user=bot\nsmtp-from=Parley <chat@example.org>\n");
+    Config.Mail mail = Config.parse(new String[] {"--config", file.toString(), "--smtp-port", "2525",
+        "--smtp-starttls", "false"}, Map.of("PARLEY_SMTP_PASSWORD", "s3cret")).mail();
+
+    assertThat(mail).isEqualTo(new Config.Mail(Optional.of("smtp.example.org"), 2525, Optional.of("bot"),
+        Optional.of("s3cret"), "Parley <chat@example.org>", false));
+    assertThat(mail.toString()).as("the password never shows").doesNotContain("s3cret");
+  }
+
+  @Test
+  void smtpSettingsThatCannotWorkAreRefusedNamingTheOption() {
+    assertThatThrownBy(() -> Config.parse(new String[] {"--smtp-user", "bot"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--smtp-password is missing");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--smtp-port", "0"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--smtp-port");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--smtp-from", "nobody"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--smtp-from");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--smtp-starttls", "maybe"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--smtp-starttls");
+    assertThat(Config.usage()).contains("--smtp-host", "--smtp-port", "--smtp-user", "--smtp-password", "--smtp-from",
+        "--smtp-starttls");
+  }
+
+  // ---- the production example ------------------------------------------------------------------
+
+  @Test
+  void theProductionExampleLoadsAsAProductionSetup() {
+    Config config = Config.parse(new String[] {"--config", productionExample().toString()}, Map.of());
+
+    assertThat(config.db()).hasValueSatisfying(db -> assertThat(db).startsWith("jdbc:postgresql://"));
+    assertThat(config.guests()).isFalse();
+    assertThat(config.secureCookies()).isTrue();
+    assertThat(config.allowedOrigins()).isNotEmpty().allSatisfy(o -> assertThat(o).startsWith("https://"));
+    assertThat(config.admins()).isNotEmpty();
+    assertThat(config.mail().host()).isPresent();
+    assertThat(config.mail().startTls()).isTrue();
+    assertThat(config.mail().user()).isPresent();
+    assertThat(config.limits()).isNotNull();
+  }
+
+  @Test
+  void theProductionExamplesCommentedAlternativesAreOptionsToo(@TempDir Path dir) throws IOException {
+    List<String> lines = Files.readAllLines(productionExample());
+    List<String> uncommented = lines.stream()
+        .map(l -> l.matches("#[a-z-]+=.*") ? l.substring(1) : l).toList();
+    assertThat(uncommented).as("it has commented-out alternatives").isNotEqualTo(lines);
+    Path file = dir.resolve("all.properties");
+    Files.write(file, uncommented);
+
+    Config config = Config.parse(new String[] {"--config", file.toString()}, Map.of());
+
+    assertThat(config.tls()).isPresent();
+  }
+
+  @Test
+  void everySettingOfTheProductionExampleIsExplainedByAComment() throws IOException {
+    List<String> lines = Files.readAllLines(productionExample());
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        // Its group of lines (up to the blank line above) opens with a comment.
+        int first = i;
+        while (first > 0 && !lines.get(first - 1).isBlank()) {
+          first--;
+        }
+        assertThat(lines.get(first).strip()).as("a comment opens the group of '%s'", line).startsWith("#");
+      }
+    }
+  }
+
+  /** docs/parley.production.properties, found from the module or the project folder. */
+  private static Path productionExample() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isRegularFile(dir.resolve("docs/parley.production.properties"))) {
+      dir = dir.getParent();
+    }
+    assertThat(dir).as("docs/parley.production.properties above " + Path.of("").toAbsolutePath()).isNotNull();
+    return dir.resolve("docs/parley.production.properties");
+  }
 }

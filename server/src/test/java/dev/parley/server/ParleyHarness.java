@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,19 @@ final class ParleyHarness {
   private ParleyHarness() {}
 
   static Parley start(Path dataDir, String... extra) {
+    return Parley.start(config(dataDir, extra));
+  }
+
+  /** A node whose accounts, one-time codes and rate limits read time from {@code clock}. */
+  static Parley start(Path dataDir, Clock clock, String... extra) {
+    return Parley.start(config(dataDir, extra), clock);
+  }
+
+  private static Config config(Path dataDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
     args.addAll(testLimits());
     args.addAll(List.of(extra));
-    return Parley.start(Config.parse(args.toArray(String[]::new), Map.of()));
+    return Config.parse(args.toArray(String[]::new), Map.of());
   }
 
   /** The limits every test node runs with (a node run as a process too). */

@@ -203,6 +203,64 @@ public final class AccountService {
     });
   }
 
+  /**
+   * The user deactivates its own account, proving it with the current password (403 when wrong).
+   * Not allowed with a personal access token.
+   */
+  public CompletableFuture<Void> deactivateSelf(Principal principal, String password) {
+    if (principal.via() == Principal.Via.PERSONAL_TOKEN) {
+      return CompletableFuture.failedFuture(new AuthException(AuthException.Code.FORBIDDEN,
+          "a personal access token cannot deactivate the account; sign in"));
+    }
+    if (password == null) {
+      return CompletableFuture.failedFuture(AuthException.invalid("give the current password"));
+    }
+    return on(hashExecutor, () -> {
+      String stored = store.passwordHash(principal.userId()).orElseThrow(AuthException::unauthorized);
+      if (password.length() > MAX_PASSWORD_LENGTH * 2 || !passwords.matches(password, stored)) {
+        throw new AuthException(AuthException.Code.FORBIDDEN, "the current password is wrong");
+      }
+      return null;
+    }).thenCompose(ignored -> deactivate(principal.userId()));
+  }
+
+  /** A server admin deactivates an account; {@code forbidden} for anyone else. */
+  public CompletableFuture<Void> deactivateAsAdmin(Principal admin, long userId) {
+    if (admin.role() != Role.ADMIN) {
+      return CompletableFuture.failedFuture(new AuthException(AuthException.Code.FORBIDDEN,
+          "only a server admin may deactivate another account"));
+    }
+    return deactivate(userId).thenRun(() -> log.info("Admin {} deactivated user {}", admin.userId(), userId));
+  }
+
+  // ---- web sessions ----------------------------------------------------------------------------
+
+  /** The user's sessions that can still sign in, newest first, with their refresh-token families. */
+  public CompletableFuture<List<AccountStore.LiveSession>> sessions(Principal principal) {
+    return on(storeExecutor, () -> store.liveSessions(principal.userId(), now()));
+  }
+
+  /**
+   * Revokes one of the user's sessions, with its tokens, and closes its connections;
+   * {@code not_found} if the user has no such live session.
+   */
+  public CompletableFuture<Void> revokeSession(Principal principal, String sessionId) {
+    return on(storeExecutor, () -> {
+      boolean mine = store.session(sessionId)
+          .filter(s -> s.session().userId() == principal.userId() && s.session().activeAt(now())).isPresent();
+      if (!mine || !store.revokeSession(sessionId, now())) {
+        throw new AuthException(AuthException.Code.NOT_FOUND, "no such session");
+      }
+      events.sessionRevoked(sessionId);
+      return null;
+    });
+  }
+
+  /** Deletes sessions and refresh tokens that can never sign in again; the future says how many. */
+  public CompletableFuture<AccountStore.Purged> purgeExpired() {
+    return on(storeExecutor, () -> store.purgeExpired(now()));
+  }
+
   // ---- access and refresh tokens ---------------------------------------------------------------
 
   /**

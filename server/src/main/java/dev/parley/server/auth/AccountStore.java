@@ -20,6 +20,22 @@ public interface AccountStore {
   /** What a password change or a deactivation revoked. */
   record Revoked(List<String> sessionIds, List<Long> personalTokenIds) {}
 
+  /**
+   * The refresh tokens rotated from one issue, as one credential.
+   *
+   * @param familyId the family
+   * @param createdAt when its first token was issued
+   * @param lastUsedAt when one of its tokens was last exchanged; empty if never
+   * @param expiresAt when its current token expires
+   */
+  record RefreshFamily(long familyId, Instant createdAt, Optional<Instant> lastUsedAt, Instant expiresAt) {}
+
+  /** A web session that can still sign in, with its refresh-token families that can still refresh. */
+  record LiveSession(WebSession session, List<RefreshFamily> refreshFamilies) {}
+
+  /** What {@link #purgeExpired} deleted. */
+  record Purged(int sessions, int refreshTokens) {}
+
   // ---- accounts --------------------------------------------------------------------------------
 
   /**
@@ -69,6 +85,18 @@ public interface AccountStore {
 
   /** Revokes a session and its refresh tokens; returns false if it was revoked already or unknown. */
   boolean revokeSession(String sessionId, Instant at);
+
+  /**
+   * The user's sessions that are neither revoked nor expired at {@code now}, newest first, each
+   * with its refresh-token families that hold a token neither used, revoked nor expired.
+   */
+  List<LiveSession> liveSessions(long userId, Instant now);
+
+  /**
+   * Deletes what can never sign anyone in again: sessions expired or revoked by {@code now}, and
+   * refresh tokens expired by then or of such a session.
+   */
+  Purged purgeExpired(Instant now);
 
   // ---- refresh tokens --------------------------------------------------------------------------
 

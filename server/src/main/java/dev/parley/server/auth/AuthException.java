@@ -1,5 +1,8 @@
 package dev.parley.server.auth;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A request the accounts service refuses. The code says why; the HTTP API maps it to a status at
  * one place. Messages are safe to show: they never contain a password or a token.
@@ -19,7 +22,15 @@ public final class AuthException extends RuntimeException {
     /** The name is taken. */
     CONFLICT("conflict"),
     /** Too much work queued; retry later. */
-    OVERLOADED("overloaded");
+    OVERLOADED("overloaded"),
+    /** A one-time code that does not match; the code may still be tried again. */
+    INVALID_CODE("invalid_code"),
+    /** No code to check: it expired, used up its attempts, or none was sent. Ask for a new one. */
+    CODE_EXPIRED("code_expired"),
+    /** The mail server cannot be reached or refused the message; retry later. */
+    MAIL_UNAVAILABLE("mail_unavailable"),
+    /** Asked too often; {@link #retryAfter()} says when it would be allowed. */
+    RATE_LIMITED("rate_limited");
 
     private final String wire;
 
@@ -34,14 +45,29 @@ public final class AuthException extends RuntimeException {
   }
 
   private final Code code;
+  private final Optional<Duration> retryAfter;
 
   public AuthException(Code code, String message) {
+    this(code, message, Optional.empty());
+  }
+
+  private AuthException(Code code, String message, Optional<Duration> retryAfter) {
     super(message, null, false, false);
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 
   public Code code() {
     return code;
+  }
+
+  /** For {@link Code#RATE_LIMITED}: how long until it would be allowed. */
+  public Optional<Duration> retryAfter() {
+    return retryAfter;
+  }
+
+  static AuthException rateLimited(Duration wait, String message) {
+    return new AuthException(Code.RATE_LIMITED, message, Optional.of(wait));
   }
 
   static AuthException invalid(String message) {

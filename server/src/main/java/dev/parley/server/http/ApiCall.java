@@ -42,6 +42,18 @@ final class ApiCall {
     return parseId(value).orElseThrow(() -> ApiError.invalid(name + " must be an id (digits, at most 19)"));
   }
 
+  /** The path parameter {@code name} when it matches {@code format}; 400 saying it must be {@code what} otherwise. */
+  String param(String name, Pattern format, String what) {
+    String value = params.get(name);
+    if (value == null) {
+      throw new IllegalStateException("the route has no parameter " + name);
+    }
+    if (!format.matcher(value).matches()) {
+      throw ApiError.invalid(name + " must be " + what);
+    }
+    return value;
+  }
+
   private static Optional<Long> parseId(String value) {
     if (!DIGITS.matcher(value).matches()) {
       return Optional.empty();

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each request under {@code /api/v1} to the route its method and path name, from one table
- * that {@link AuthApi}, {@link ChatApi} and the OpenAPI document contribute to; the same table is
- * what the OpenAPI document is checked against. The one place where refusals of every kind
+ * that {@link AuthApi}, {@link AccountApi}, {@link ChatApi} and the OpenAPI document contribute
+ * to; the same table is what the OpenAPI document is checked against. The one place where refusals of every kind
  * ({@link ApiError}, {@link AuthException}, {@link ChatException}, {@link StoreException}) become
  * HTTP statuses.
  *
@@ -116,10 +116,11 @@ public final class ApiRouter {
     this.routes = List.copyOf(routes);
   }
 
-  /** The routes of {@code auth} and {@code chat}, and the OpenAPI document that describes them all. */
-  public static ApiRouter of(AuthApi auth, ChatApi chat) {
+  /** The routes of {@code auth}, {@code account} and {@code chat}, and the OpenAPI document describing them all. */
+  public static ApiRouter of(AuthApi auth, AccountApi account, ChatApi chat) {
     byte[] document = openApiDocument();
     List<Route> all = new ArrayList<>(auth.routes());
+    all.addAll(account.routes());
     all.addAll(chat.routes());
     all.add(Route.get(OPENAPI_PATH,
         call -> CompletableFuture.completedFuture(new ApiResponse(200, document, List.of()))));
@@ -231,13 +232,17 @@ public final class ApiRouter {
     }
     if (e instanceof AuthException auth) {
       int status = switch (auth.code()) {
-        case INVALID_ARGUMENT -> 400;
+        case INVALID_ARGUMENT, INVALID_CODE, CODE_EXPIRED -> 400;
         case INVALID_CREDENTIALS, UNAUTHORIZED -> 401;
         case FORBIDDEN -> 403;
         case NOT_FOUND -> 404;
         case CONFLICT -> 409;
-        case OVERLOADED -> 503;
+        case RATE_LIMITED -> 429;
+        case OVERLOADED, MAIL_UNAVAILABLE -> 503;
       };
+      if (status == 429) {
+        return ApiJson.tooMany(auth.retryAfter().orElse(java.time.Duration.ofSeconds(1)), auth.getMessage());
+      }
       return status == 401 ? ApiJson.error(401, auth.code().wire(), auth.getMessage(), CHALLENGE)
           : ApiJson.error(status, auth.code().wire(), auth.getMessage());
     }

@@ -159,11 +159,16 @@ public final class AuthApi {
   // ---- answers ---------------------------------------------------------------------------------
 
   private String cookie(String value, long maxAgeSeconds) {
-    return AccountService.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
-        + "; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : "");
+    return cookie(value, maxAgeSeconds, secureCookies);
   }
 
-  private static ObjectNode user(Account account) {
+  /** The {@code Set-Cookie} value of the session cookie; an empty value with 0 clears it. */
+  static String cookie(String value, long maxAgeSeconds, boolean secure) {
+    return AccountService.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
+        + "; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+  }
+
+  static ObjectNode user(Account account) {
     ObjectNode out = object();
     out.put("id", Long.toString(account.id()));
     out.put("name", account.name());

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Token buckets (Bucket4j) against floods: messages per user over all their connections, other
- * requests per user, new connections per client address, and sign-in attempts per account and
- * per address. A refused action learns how long
+ * requests per user, new connections per client address, sign-in attempts per account and
+ * per address, and emails with one-time codes per account. A refused action learns how long
  * to wait. Buckets that are full again are dropped by {@link #sweep}, so memory follows the
  * active users, not every user ever seen. Thread-safe; never blocks.
  */
@@ -51,6 +51,11 @@ public final class RateLimiter {
     }
   }
 
+  /** Emails with a one-time code one account may have sent a minute. */
+  public static final int EMAIL_CODES_PER_MINUTE = 1;
+  /** Emails with a one-time code one account may have sent an hour. */
+  public static final int EMAIL_CODES_PER_HOUR = 5;
+
   private final Limits limits;
   private final TimeMeter time;
   private final Map<Long, Bucket> messages = new ConcurrentHashMap<>();
@@ -58,10 +63,13 @@ public final class RateLimiter {
   private final Map<String, Bucket> connections = new ConcurrentHashMap<>();
   private final Map<String, Bucket> signIns = new ConcurrentHashMap<>();
   private final Map<String, Bucket> authAttempts = new ConcurrentHashMap<>();
+  private final Map<Long, Bucket> emailCodesPerMinute = new ConcurrentHashMap<>();
+  private final Map<Long, Bucket> emailCodesPerHour = new ConcurrentHashMap<>();
   private final LongAdder refusedMessages = new LongAdder();
   private final LongAdder refusedRequests = new LongAdder();
   private final LongAdder refusedConnections = new LongAdder();
   private final LongAdder refusedSignIns = new LongAdder();
+  private final LongAdder refusedEmailCodes = new LongAdder();
 
   public RateLimiter(Limits limits) {
     this(limits, TimeMeter.SYSTEM_NANOTIME);
@@ -126,6 +134,26 @@ public final class RateLimiter {
             .refillGreedy(limits.authAttemptsPerMinute(), Duration.ofMinutes(1)).build())));
   }
 
+  /**
+   * Takes one email with a one-time code for the account {@code userId}: at most
+   * {@link #EMAIL_CODES_PER_MINUTE} a minute and {@link #EMAIL_CODES_PER_HOUR} an hour. Mail
+   * costs the server's reputation with mail providers and floods the recipient, so these are fixed.
+   */
+  public Optional<Duration> emailCode(long userId) {
+    Bucket minute = emailCodesPerMinute.computeIfAbsent(userId, k -> bucket(Bandwidth.builder()
+        .capacity(EMAIL_CODES_PER_MINUTE).refillIntervally(EMAIL_CODES_PER_MINUTE, Duration.ofMinutes(1)).build()));
+    Bucket hour = emailCodesPerHour.computeIfAbsent(userId, k -> bucket(Bandwidth.builder()
+        .capacity(EMAIL_CODES_PER_HOUR).refillGreedy(EMAIL_CODES_PER_HOUR, Duration.ofHours(1)).build()));
+    Optional<Duration> wait = take(refusedEmailCodes, minute);
+    if (wait.isPresent()) {
+      return wait;
+    }
+    wait = take(refusedEmailCodes, hour);
+    // Refused by the hour: the minute's token was not spent on anything.
+    wait.ifPresent(w -> minute.addTokens(1));
+    return wait;
+  }
+
   /** The client's host, without its port: the key of the per-address buckets. */
   private static String hostOf(InetSocketAddress address) {
     return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
@@ -138,11 +166,14 @@ public final class RateLimiter {
     connections.values().removeIf(b -> b.getAvailableTokens() >= limits.connectionsPerMinute());
     signIns.values().removeIf(b -> b.getAvailableTokens() >= limits.signInsPerAccount());
     authAttempts.values().removeIf(b -> b.getAvailableTokens() >= limits.authAttemptsPerMinute());
+    emailCodesPerMinute.values().removeIf(b -> b.getAvailableTokens() >= EMAIL_CODES_PER_MINUTE);
+    emailCodesPerHour.values().removeIf(b -> b.getAvailableTokens() >= EMAIL_CODES_PER_HOUR);
   }
 
   /** How many buckets are held, for tests and metrics. */
   public int size() {
-    return messages.size() + requests.size() + connections.size() + signIns.size() + authAttempts.size();
+    return messages.size() + requests.size() + connections.size() + signIns.size() + authAttempts.size()
+        + emailCodesPerMinute.size() + emailCodesPerHour.size();
   }
 
   private Bucket bucket(Bandwidth bandwidth) {
@@ -171,6 +202,11 @@ public final class RateLimiter {
   /** Sign-in and registration attempts refused so far. */
   public long refusedSignIns() {
     return refusedSignIns.sum();
+  }
+
+  /** Emails with a one-time code refused so far. */
+  public long refusedEmailCodes() {
+    return refusedEmailCodes.sum();
   }
 
   /** New connections refused so far. */

@@ -16,7 +16,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,7 +43,8 @@ public final class JdbcAccountStore implements AccountStore {
 
   // ---- accounts
   private static final String INSERT_ACCOUNT = "INSERT INTO users (id, name, name_lower, kind, created_at,"
-      + " password_hash, display_name, email) VALUES (?, ?, ?, '" + ACCOUNT + "', ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+      + " password_hash, display_name, email, email_lower) VALUES (?, ?, ?, '" + ACCOUNT + "', ?, ?, ?, ?, ?)"
+      + " ON CONFLICT DO NOTHING";
   private static final String ACCOUNT_BY_ID = "SELECT " + ACCOUNT_COLUMNS + " FROM users u"
       + " WHERE u.id = ? AND u.kind = '" + ACCOUNT + "'";
   private static final String ACCOUNT_BY_NAME = "SELECT " + ACCOUNT_COLUMNS + " FROM users u"
@@ -62,6 +66,17 @@ public final class JdbcAccountStore implements AccountStore {
       + " WHERE user_id = ? AND revoked_at IS NULL AND id <> ? ORDER BY id";
   private static final String REVOKE_SESSIONS_BUT = "UPDATE web_sessions SET revoked_at = ?"
       + " WHERE user_id = ? AND revoked_at IS NULL AND id <> ?";
+  private static final String LIVE_SESSIONS = "SELECT " + SESSION_COLUMNS + " FROM web_sessions s"
+      + " WHERE s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? ORDER BY s.created_at DESC, s.id";
+  private static final String LIVE_FAMILIES = "SELECT session_id, family_id, MIN(created_at) AS created_at,"
+      + " MAX(used_at) AS last_used_at, MAX(expires_at) AS expires_at FROM refresh_tokens WHERE user_id = ?"
+      + " GROUP BY session_id, family_id"
+      + " HAVING SUM(CASE WHEN used_at IS NULL AND revoked_at IS NULL AND expires_at > ? THEN 1 ELSE 0 END) > 0"
+      + " ORDER BY MIN(created_at) DESC, family_id";
+  private static final String DEAD_SESSION = "expires_at <= ? OR revoked_at IS NOT NULL";
+  private static final String PURGE_REFRESH = "DELETE FROM refresh_tokens WHERE expires_at <= ?"
+      + " OR session_id IN (SELECT id FROM web_sessions WHERE " + DEAD_SESSION + ")";
+  private static final String PURGE_SESSIONS = "DELETE FROM web_sessions WHERE " + DEAD_SESSION;
 
   // ---- refresh tokens
   private static final String INSERT_REFRESH = "INSERT INTO refresh_tokens"
@@ -116,7 +131,7 @@ public final class JdbcAccountStore implements AccountStore {
     Objects.requireNonNull(passwordHash, "passwordHash");
     long id = ids.next();
     int inserted = jdbc.write("register the account '" + name + "'", c -> update(c, INSERT_ACCOUNT,
-        id, name, Rows.lower(name), ms(createdAt), passwordHash, displayName, email));
+        id, name, Rows.lower(name), ms(createdAt), passwordHash, displayName, email, email.map(Rows::lower)));
     if (inserted == 0) {
       throw new StoreException.Conflict("the name '" + name + "' is taken");
     }
@@ -211,6 +226,30 @@ public final class JdbcAccountStore implements AccountStore {
     return jdbc.write("revoke a session", c -> {
       update(c, REVOKE_REFRESH_OF_SESSION, ms(at), sessionId);
       return update(c, REVOKE_SESSION, ms(at), sessionId) == 1;
+    });
+  }
+
+  @Override
+  public List<LiveSession> liveSessions(long userId, Instant now) {
+    return jdbc.read("list the sessions of user " + userId, c -> {
+      List<WebSession> sessions = list(c, LIVE_SESSIONS, JdbcAccountStore::session, userId, ms(now));
+      Map<String, List<RefreshFamily>> families = new HashMap<>();
+      for (Map.Entry<String, RefreshFamily> f : list(c, LIVE_FAMILIES, row -> Map.entry(row.getString("session_id"),
+          new RefreshFamily(row.getLong("family_id"), instant(row, "created_at").orElseThrow(),
+              instant(row, "last_used_at"), instant(row, "expires_at").orElseThrow())), userId, ms(now))) {
+        families.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue());
+      }
+      return sessions.stream().map(s -> new LiveSession(s, List.copyOf(families.getOrDefault(s.id(), List.of()))))
+          .toList();
+    });
+  }
+
+  @Override
+  public Purged purgeExpired(Instant now) {
+    return jdbc.write("delete expired sessions and refresh tokens", c -> {
+      int refresh = update(c, PURGE_REFRESH, ms(now), ms(now));
+      int sessions = update(c, PURGE_SESSIONS, ms(now));
+      return new Purged(sessions, refresh);
     });
   }
 

@@ -7,15 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that stands still until a test moves it. Thread-safe. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   /** Guarded by this. */
   private Instant now;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this.now = start;
   }
 
-  synchronized void advance(Duration by) {
+  public synchronized void advance(Duration by) {
     now = now.plus(by);
   }
 

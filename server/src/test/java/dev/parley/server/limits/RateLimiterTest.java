@@ -107,4 +107,28 @@ class RateLimiterTest {
       assertThat(limiter.message(2)).as("a forgotten user starts with a full burst").isEmpty();
     }
   }
+
+  @Test
+  void emailCodesGoOutOnceAMinuteAndFiveTimesAnHourPerAccount() {
+    assertThat(limiter.emailCode(1)).isEmpty();
+    assertThat(limiter.emailCode(1)).as("again at once").get()
+        .satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60)));
+    assertThat(limiter.emailCode(2)).as("another account").isEmpty();
+
+    for (int i = 2; i <= 5; i++) {
+      advance(Duration.ofMinutes(1));
+      assertThat(limiter.emailCode(1)).as("code %d, a minute later", i).isEmpty();
+    }
+    advance(Duration.ofMinutes(1));
+    assertThat(limiter.emailCode(1)).as("the sixth within the hour").get()
+        .satisfies(w -> assertThat(w).isGreaterThan(Duration.ofMinutes(1)));
+    assertThat(limiter.refusedEmailCodes()).isEqualTo(2);
+
+    advance(Duration.ofMinutes(12));
+    assertThat(limiter.emailCode(1)).as("an hour's fifth has come back; the refusal spent no minute").isEmpty();
+    limiter.sweep();
+    advance(Duration.ofHours(2));
+    limiter.sweep();
+    assertThat(limiter.size()).as("full buckets are forgotten").isZero();
+  }
 }

@@ -201,6 +201,59 @@ abstract class AccountStoreContract {
     assertThat(store.refreshToken(otherRefresh.id()).orElseThrow().revokedAt()).isEmpty();
   }
 
+  @Test
+  void liveSessionsAreTheUsersUnrevokedUnexpiredOnesNewestFirstWithTheirLiveRefreshFamilies() {
+    Account ada = account("ada");
+    WebSession older = session(ada, T0);
+    WebSession newer = session(ada, T0.plusSeconds(10));
+    WebSession revoked = session(ada, T0.plusSeconds(20));
+    store.revokeSession(revoked.id(), T0.plusSeconds(30));
+    WebSession expired = new WebSession(hash(), ada.id(), T0, T0.plusSeconds(40), T0, Optional.empty(), "old");
+    store.createSession(expired);
+    session(account("bob"), T0);
+    RefreshToken first = refresh(newer, 1, T0.plusSeconds(11));
+    RefreshToken rotated = successor(first, T0.plusSeconds(12));
+    store.rotateRefreshToken(first.id(), rotated, T0.plusSeconds(12));
+    RefreshToken dead = refresh(newer, 2, T0.plusSeconds(13));
+    store.revokeRefreshFamily(2, T0.plusSeconds(14));
+
+    List<AccountStore.LiveSession> live = store.liveSessions(ada.id(), T0.plusSeconds(60));
+
+    assertThat(live).extracting(l -> l.session().id()).containsExactly(newer.id(), older.id());
+    assertThat(live.get(0).refreshFamilies()).containsExactly(new AccountStore.RefreshFamily(1,
+        T0.plusSeconds(11), Optional.of(T0.plusSeconds(12)), newer.expiresAt()));
+    assertThat(live.get(1).refreshFamilies()).isEmpty();
+    assertThat(dead.familyId()).isEqualTo(2);
+  }
+
+  @Test
+  void purgingDeletesExpiredAndRevokedSessionsWithTheirRefreshTokensAndNothingElse() {
+    Account ada = account("ada");
+    Instant now = T0.plus(Duration.ofDays(31));
+    WebSession expired = session(ada, T0);
+    RefreshToken expiredRefresh = refresh(expired, 1, T0);
+    WebSession revoked = session(ada, now.minusSeconds(60));
+    RefreshToken revokedRefresh = refresh(revoked, 2, now.minusSeconds(60));
+    store.revokeSession(revoked.id(), now.minusSeconds(30));
+    WebSession live = session(ada, now.minusSeconds(10));
+    RefreshToken liveRefresh = refresh(live, 3, now.minusSeconds(10));
+    RefreshToken lapsed = new RefreshToken(hash(), 4, live.id(), ada.id(), now.minusSeconds(10), now,
+        Optional.empty(), Optional.empty());
+    store.createRefreshToken(lapsed);
+
+    AccountStore.Purged purged = store.purgeExpired(now);
+
+    assertThat(purged).isEqualTo(new AccountStore.Purged(2, 3));
+    assertThat(store.session(expired.id())).isEmpty();
+    assertThat(store.session(revoked.id())).isEmpty();
+    assertThat(store.refreshToken(expiredRefresh.id())).isEmpty();
+    assertThat(store.refreshToken(revokedRefresh.id())).isEmpty();
+    assertThat(store.refreshToken(lapsed.id())).as("expired at now").isEmpty();
+    assertThat(store.session(live.id())).isPresent();
+    assertThat(store.refreshToken(liveRefresh.id())).isPresent();
+    assertThat(store.purgeExpired(now)).isEqualTo(new AccountStore.Purged(0, 0));
+  }
+
   // ---- refresh tokens --------------------------------------------------------------------------
 
   @Test

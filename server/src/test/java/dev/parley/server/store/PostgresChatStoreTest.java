@@ -135,9 +135,8 @@ class PostgresChatStoreTest extends ChatStoreContract {
           tables.add(rows.getString(1));
         }
       }
-      assertThat(tables).containsExactly("flyway_schema_history", "memberships", "message_clock", "messages",
-          "personal_tokens",
-          "refresh_tokens", "rooms", "socket_sessions", "users", "web_sessions");
+      assertThat(tables).containsExactly("email_codes", "flyway_schema_history", "memberships", "message_clock",
+          "messages", "personal_tokens", "refresh_tokens", "rooms", "socket_sessions", "users", "web_sessions");
     }
   }
 
