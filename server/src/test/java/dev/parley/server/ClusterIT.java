@@ -485,6 +485,30 @@ class ClusterIT {
   }
 
   @Test
+  void theTutorialsPagesOnDifferentNodesTalkListAndWhisperToEachOther() throws Exception {
+    Parley one = node(1, REDIS);
+    Parley two = node(2, REDIS);
+    ChatClient alice = ChatClient.tutorial(one.port());
+    open.add(alice);
+    ChatClient bob = ChatClient.tutorial(two.port());
+    open.add(bob);
+    alice.next("loadMessages");
+    bob.next("loadMessages");
+    alice.socket.emit("join", "alice");
+    bob.socket.emit("join", "bob");
+    awaitUserList(alice, "alice", "bob");
+    awaitUserList(bob, "alice", "bob");
+
+    alice.socket.emit("message", "hello from node one");
+    assertThat(awaitTutorialMessage(bob, "alice: hello from node one")).isTrue();
+    bob.socket.emit("privateMessage", new JSONObject(Map.of("to", "alice", "message", "psst")));
+    assertThat(awaitTutorialMessage(alice, "(Private) bob: psst")).isTrue();
+
+    bob.close();
+    awaitUserList(alice, "alice");
+  }
+
+  @Test
   void clusteringNeedsPostgresql() {
     assertThatThrownBy(() -> ParleyHarness.start(dataDir, "--redis", REDIS))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("PostgreSQL");
@@ -517,6 +541,35 @@ class ClusterIT {
   private static List<String> presenceLog(ChatClient client, String userId) {
     return client.log().stream().filter(e -> e.startsWith("presence ") && e.contains("\"id\":\"" + userId + "\""))
         .map(e -> e.contains("\"online\":true") ? "true" : "false").toList();
+  }
+
+  /** Waits at most 10 s for a userList naming exactly {@code names}, in any order. */
+  private static void awaitUserList(ChatClient client, String... names) throws Exception {
+    long deadline = System.nanoTime() + SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Object list = client.queue("userList").poll(100, TimeUnit.MILLISECONDS);
+      if (list instanceof JSONArray a) {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < a.length(); i++) {
+          got.add(a.getString(i));
+        }
+        if (got.size() == names.length && got.containsAll(List.of(names))) {
+          return;
+        }
+      }
+    }
+    throw new AssertionError("no userList of " + List.of(names) + " within 10 s: " + client.log());
+  }
+
+  private static boolean awaitTutorialMessage(ChatClient client, String text) throws Exception {
+    long deadline = System.nanoTime() + SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Object m = client.queue("message").poll(100, TimeUnit.MILLISECONDS);
+      if (text.equals(m)) {
+        return true;
+      }
+    }
+    throw new AssertionError("no message '" + text + "' within 10 s: " + client.log());
   }
 
   /** The ids of the next {@code count} text messages at {@code client}. */

@@ -22,6 +22,15 @@ public final class RemoteSocket {
     this.data = Map.copyOf(data);
   }
 
+  /**
+   * A socket that another server of a cluster holds, as a cluster adapter learned of it: its
+   * methods reach it through the adapter like any other operation on {@code namespace}.
+   */
+  public static RemoteSocket of(Namespace namespace, String id, Handshake handshake, Set<String> rooms,
+      Map<String, Object> data) {
+    return new RemoteSocket(namespace, id, handshake, rooms, data);
+  }
+
   /** The socket's id. */
   public String id() {
     return id;

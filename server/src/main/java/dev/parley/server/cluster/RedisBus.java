@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -225,6 +226,15 @@ public final class RedisBus implements AutoCloseable {
   /** Blocking commands on the shared connection, for this package's own keys; off event loops only. */
   io.lettuce.core.api.sync.RedisCommands<String, String> syncCommands() {
     return commands.sync();
+  }
+
+  /** How many connections subscribe to {@code channel}: one per node for the channels every node takes. */
+  public CompletableFuture<Long> subscribers(String channel) {
+    try {
+      return commands.async().pubsubNumsub(channel).toCompletableFuture().thenApply(m -> m.getOrDefault(channel, 0L));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Whether both connections to Redis are up. */

@@ -1,5 +1,6 @@
 package dev.parley.server.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.Message;
 import dev.parley.server.chat.Room;
@@ -7,6 +8,7 @@ import dev.parley.server.chat.User;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.socketio.ConnectError;
 import dev.parley.socketio.Namespace;
+import dev.parley.socketio.RemoteSocket;
 import dev.parley.socketio.Socket;
 import dev.parley.socketio.SocketIoServer;
 import java.time.Duration;
@@ -54,8 +56,15 @@ public final class TutorialGateway {
     chatGateway.onMessage(this::relay);
   }
 
+  /** The Socket.IO room of the sockets going by {@code name}: private messages reach them on any node. */
+  private static String nameKey(String name) {
+    return "n:" + name;
+  }
+
   private void onConnection(Socket socket) {
-    socket.data().put(NAME, "guest-" + Integer.toString(ThreadLocalRandom.current().nextInt(1000, 10000)));
+    String guest = "guest-" + Integer.toString(ThreadLocalRandom.current().nextInt(1000, 10000));
+    socket.data().put(NAME, guest);
+    socket.join(nameKey(guest));
     chat.recentGeneral(HISTORY).whenComplete((messages, error) -> {
       if (error != null) {
         log.warn("cannot load recent messages: {}", error.toString());
@@ -75,10 +84,12 @@ public final class TutorialGateway {
       if (name.isEmpty() || name.length() > 32) {
         return;
       }
+      socket.leave(nameKey((String) socket.data().get(NAME)));
       socket.data().put(NAME, name);
+      socket.join(nameKey(name));
       socket.data().remove(USER);
       namespace.emit("join", name);
-      sendUserList();
+      sendUserList(null);
     });
     socket.on("message", (args, ack) -> {
       String text = args.text(0).orElse(null);
@@ -111,14 +122,11 @@ public final class TutorialGateway {
         if (!allowed(socket, user)) {
           return;
         }
-        for (Socket target : namespace.sockets().values()) {
-          if (to.equals(target.data().get(NAME)) || to.equals(target.id())) {
-            target.emit("message", "(Private) " + socket.data().get(NAME) + ": " + text);
-          }
-        }
+        // The sockets going by that name, or the socket of that id, on whichever node.
+        namespace.to(nameKey(to), to).emit("message", "(Private) " + socket.data().get(NAME) + ": " + text);
       });
     });
-    socket.onDisconnect(reason -> sendUserList());
+    socket.onDisconnect(reason -> sendUserList(socket.id()));
   }
 
   /**
@@ -162,14 +170,22 @@ public final class TutorialGateway {
     return user;
   }
 
-  private void sendUserList() {
-    List<String> names = new ArrayList<>();
-    for (Socket s : namespace.sockets().values()) {
-      if (s.connected()) {
-        names.add((String) s.data().get(NAME));
+  /** Tells every page, on every node, who is here: the names of the sockets of every node but {@code leaving}. */
+  private void sendUserList(String leaving) {
+    namespace.fetchSockets().whenComplete((sockets, error) -> {
+      if (error != null) {
+        log.debug("user list not sent: {}", error.toString());
+        return;
       }
-    }
-    namespace.emit("userList", names);
+      List<String> names = new ArrayList<>();
+      for (RemoteSocket s : sockets) {
+        Object name = s.data().get(NAME);
+        if (!s.id().equals(leaving) && name != null) {
+          names.add(name instanceof JsonNode node ? node.asText() : name.toString());
+        }
+      }
+      namespace.emit("userList", names);
+    });
   }
 
   private void relay(Room room, Message message) {
