@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import com.nimbusds.jose.jwk.ECKey;
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.AuthEvents;
 import dev.parley.server.auth.EmailVerification;
@@ -34,6 +35,7 @@ import dev.parley.server.http.WebFrontend;
 import dev.parley.server.mail.LogMailer;
 import dev.parley.server.mail.SmtpMailer;
 import dev.parley.server.store.Database;
+import dev.parley.server.store.SharedSigningKey;
 import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
@@ -46,6 +48,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -117,8 +120,12 @@ public final class Parley implements AutoCloseable {
     // Mail waits on a remote server (seconds, at worst its timeouts): a few threads of its own.
     mailExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
         daemonThreads("mail"), new ThreadPoolExecutor.AbortPolicy());
-    TokenService tokens = new TokenService(SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir())),
-        clock);
+    // A cluster's nodes share one key, in the database; a single node keeps its own in its data folder.
+    Path keyFile = SigningKeyFile.in(config.dataDir());
+    ECKey signingKey = cluster == null ? SigningKeyFile.loadOrCreate(keyFile)
+        : SharedSigningKey.loadOrStore(database,
+            () -> Files.exists(keyFile) ? SigningKeyFile.loadOrCreate(keyFile) : SigningKeyFile.generate());
+    TokenService tokens = new TokenService(signingKey, clock);
     // Revoked credentials close their Socket.IO connections; the gateway comes later.
     AuthEvents authEvents = new AuthEvents() {
       @Override

@@ -99,8 +99,8 @@ class ClusterIT {
     List<String> args = new ArrayList<>(List.of("--db", dbUrl, "--redis", redis,
         "--node-id", Integer.toString(nodeBase + n)));
     args.addAll(List.of(extra));
-    // One data folder for both: the nodes share the token signing key, as a cluster must.
-    Parley parley = ParleyHarness.start(dataDir, args.toArray(String[]::new));
+    // A data folder each, as on separate machines: the token signing key is shared through the database.
+    Parley parley = ParleyHarness.start(dataDir.resolve("node-" + n), args.toArray(String[]::new));
     open.add(parley);
     return parley;
   }
@@ -250,6 +250,17 @@ class ClusterIT {
     ChatClient onTwo = ChatClient.signedIn(two.port(), Map.of(), cookie);
     open.add(onTwo);
     assertThat(onTwo.session().getJSONObject("user").getString("name")).isEqualTo("grace");
+
+    // An access token from one node is good on the other: they sign with one key.
+    HttpResponse<String> issued = http.post("/api/v1/auth/token", "", "Cookie", cookie);
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+    String access = new com.fasterxml.jackson.databind.ObjectMapper().readTree(issued.body()).get("accessToken")
+        .asText();
+    HttpResponse<String> me = new Http(two.port()).get("/api/v1/auth/me", "Authorization", "Bearer " + access);
+    assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+    ChatClient bot = ChatClient.signedIn(two.port(), Map.of("token", access), null);
+    open.add(bot);
+    assertThat(bot.session().getJSONObject("user").getString("name")).isEqualTo("grace");
 
     HttpResponse<String> out = http.post("/api/v1/auth/signout", "", "Cookie", cookie);
     assertThat(out.statusCode()).as(out.body()).isBetween(200, 204);
@@ -607,9 +618,12 @@ class ClusterIT {
       this.origin = "http://127.0.0.1:" + port;
     }
 
-    HttpResponse<String> get(String path) throws Exception {
-      return client.send(HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(10));
+      for (int i = 0; i < headers.length; i += 2) {
+        b.header(headers[i], headers[i + 1]);
+      }
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws Exception {

@@ -56,14 +56,37 @@ public final class SigningKeyFile {
     }
   }
 
-  private static void create(Path file) throws IOException {
-    ECKey key;
+  /** A new EC P-256 signing key with its thumbprint as key id. */
+  public static ECKey generate() {
     try {
-      key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+      return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
           .keyIDFromThumbprint(true).generate();
     } catch (JOSEException e) {
       throw new IllegalStateException("this JVM cannot make an EC P-256 key: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The key a JWK text holds; {@code where} names its source in errors.
+   *
+   * @throws IllegalStateException if it is not an EC P-256 private key with a key id
+   */
+  public static ECKey parse(String json, String where) {
+    JWK jwk;
+    try {
+      jwk = JWK.parse(json);
+    } catch (ParseException e) {
+      throw new IllegalStateException("the token signing key " + where + " is not a JWK: " + e.getMessage(), e);
+    }
+    if (!(jwk instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate() || ec.getKeyID() == null) {
+      throw new IllegalStateException("the token signing key " + where + " must be an EC P-256 private key with a"
+          + " key id (kid); move it away to have a new one made");
+    }
+    return ec;
+  }
+
+  private static void create(Path file) throws IOException {
+    ECKey key = generate();
     Path dir = file.toAbsolutePath().getParent();
     boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     if (!Files.isDirectory(dir)) {
@@ -102,16 +125,6 @@ public final class SigningKeyFile {
             file, PosixFilePermissions.toString(permissions));
       }
     }
-    JWK jwk;
-    try {
-      jwk = JWK.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (ParseException e) {
-      throw new IllegalStateException("the token signing key " + file + " is not a JWK: " + e.getMessage(), e);
-    }
-    if (!(jwk instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate() || ec.getKeyID() == null) {
-      throw new IllegalStateException("the token signing key " + file + " must be an EC P-256 private key with a"
-          + " key id (kid); move it away to have a new one made");
-    }
-    return ec;
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
   }
 }

@@ -136,7 +136,8 @@ class PostgresChatStoreTest extends ChatStoreContract {
         }
       }
       assertThat(tables).containsExactly("email_codes", "flyway_schema_history", "memberships", "message_clock",
-          "messages", "personal_tokens", "refresh_tokens", "rooms", "socket_sessions", "users", "web_sessions");
+          "messages", "personal_tokens", "refresh_tokens", "rooms", "signing_key", "socket_sessions", "users",
+          "web_sessions");
     }
   }
 
