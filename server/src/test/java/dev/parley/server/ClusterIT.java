@@ -520,6 +520,43 @@ class ClusterIT {
   }
 
   @Test
+  void aReconnectStormAfterANodeDiesLandsOnTheOtherNodeWhichKeepsServing() throws Exception {
+    NodeScript.requireClient();
+    int portOne = ParleyProcess.freePort();
+    List<String> options = new ArrayList<>(List.of("--port", Integer.toString(portOne), "--data-dir",
+        dataDir.resolve("node-1").toString(), "--db", dbUrl, "--redis", REDIS, "--node-id",
+        Integer.toString(nodeBase + 1)));
+    options.addAll(ParleyHarness.testLimits());
+    ParleyProcess one = ParleyProcess.start(options.toArray(String[]::new));
+    open.add(one);
+    Parley two = node(2, REDIS);
+    TcpProxy balancer = new TcpProxy(portOne);
+    open.add(balancer);
+    ChatClient watcher = guest(two, "watcher");
+    watcher.session();
+
+    int count = 300;
+    NodeScript storm = NodeScript.start("storm.js", "http://127.0.0.1:" + balancer.port(), "count=" + count);
+    open.add(storm);
+    try {
+      storm.expect("ready");
+      one.kill();
+      balancer.target(two.port());
+      storm.send("moved");
+      JsonNode result = storm.expect("result");
+      storm.awaitSuccess();
+      assertThat(result.get("recovered").asInt()).as("every client recovered its session: %s", result)
+          .isEqualTo(count);
+      assertThat(result.get("received").asInt()).as("and got the next message once: %s", result).isEqualTo(count);
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println(storm.transcript());
+      throw e;
+    }
+    assertThat(new Http(two.port()).get("/readyz").statusCode()).as("the surviving node stays ready").isEqualTo(200);
+    assertThat(watcher.request("rooms:list").optBoolean("ok")).as("and answers its own clients").isTrue();
+  }
+
+  @Test
   void clusteringNeedsPostgresql() {
     assertThatThrownBy(() -> ParleyHarness.start(dataDir, "--redis", REDIS))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("PostgreSQL");

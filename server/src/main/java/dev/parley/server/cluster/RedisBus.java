@@ -49,6 +49,9 @@ public final class RedisBus implements AutoCloseable {
   /** This run's mark in the liveness key, to tell it from an earlier run of the same node id. */
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong failedPublishes = new AtomicLong();
+  /** What isRunning last found out about each node, and when. */
+  private final Map<Integer, Liveness> liveness = new ConcurrentHashMap<>();
+  private static final long LIVENESS_FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** The Redis client id of this process's subscriber connection. */
   private final long subscriberId;
 
@@ -186,12 +189,23 @@ public final class RedisBus implements AutoCloseable {
    * when Redis cannot say, the node counts as running (the cautious answer).
    */
   public boolean isRunning(int id) {
+    // A reconnect storm asks once per recovering client: one look at Redis a second serves them all.
+    long now = System.nanoTime();
+    Liveness known = liveness.get(id);
+    if (known != null && now - known.at() < LIVENESS_FRESH_NANOS) {
+      return known.running();
+    }
+    boolean running;
     try {
-      return connected(id, false);
+      running = connected(id, false);
     } catch (RuntimeException e) {
       return true;
     }
+    liveness.put(id, new Liveness(running, now));
+    return running;
   }
+
+  private record Liveness(boolean running, long at) {}
 
   /** Calls {@code listener} with each message published on {@code channel}, on Lettuce's thread. */
   public void subscribe(String channel, Consumer<String> listener) {
