@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.server.limits.RateLimiter;
+import dev.parley.socketio.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ import java.util.Properties;
  * @param publicCsp a Content-Security-Policy for the files of {@code publicDir}
  * @param allowedOrigins browser origins allowed to connect besides the server's own; {@code "*"}
  *     for any
+ * @param trustedProxies reverse proxies (IP addresses or CIDR ranges) whose {@code X-Forwarded-For}
+ *     and {@code X-Forwarded-Proto} name the client's address and scheme
  * @param tls the certificate and key to serve HTTPS and WSS with; plain HTTP when empty
  * @param logLevel root log level
  * @param maxMessageLength the longest message text, in characters
@@ -50,6 +53,7 @@ public record Config(
     Optional<Path> publicDir,
     Optional<String> publicCsp,
     List<String> allowedOrigins,
+    List<String> trustedProxies,
     Optional<Tls> tls,
     String logLevel,
     int maxMessageLength,
@@ -130,6 +134,8 @@ public record Config(
       new Option("public-csp", "", "Content-Security-Policy header for files from --public-dir (default: none)"),
       new Option("allowed-origins", "", "comma-separated browser origins allowed to connect besides the "
           + "server's own, or * for any (default: the server's own only)"),
+      new Option("trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies in front of "
+          + "the server, whose X-Forwarded-For and X-Forwarded-Proto are believed"),
       new Option("tls-cert", "", "PEM certificate (chain) file: serve HTTPS and WSS; needs --tls-key"),
       new Option("tls-key", "", "PEM private key file (unencrypted PKCS#8) of --tls-cert"),
       new Option("log-level", "INFO", "TRACE, DEBUG, INFO, WARN or ERROR"),
@@ -233,6 +239,7 @@ public record Config(
         optional(values.get("public-dir")).map(Path::of),
         optional(values.get("public-csp")),
         Arrays.stream(values.get("allowed-origins").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+        trustedProxies(values.get("trusted-proxies")),
         tls(values),
         level(values.get("log-level")),
         integer(values, "max-message-length", 1, 1_000_000),
@@ -271,6 +278,16 @@ public record Config(
 
   private static Optional<String> optional(String value) {
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  private static List<String> trustedProxies(String raw) {
+    List<String> list = Arrays.stream(raw.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    try {
+      TrustedProxies.of(list);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--trusted-proxies: " + e.getMessage());
+    }
+    return list;
   }
 
   private static Optional<Tls> tls(Map<String, String> values) {

@@ -43,6 +43,7 @@ import dev.parley.server.store.JdbcEmailStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
+import dev.parley.socketio.TrustedProxies;
 import io.github.bucket4j.TimeMeter;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -202,6 +203,7 @@ public final class Parley implements AutoCloseable {
     housekeeping.scheduleWithFixedDelay(() -> purgeExpired(email), PURGE_INTERVAL.toMinutes(),
         PURGE_INTERVAL.toMinutes(), TimeUnit.MINUTES);
 
+    TrustedProxies proxies = TrustedProxies.of(config.trustedProxies());
     WebFrontend web = new WebFrontend(config.publicDir(), config.publicCsp(),
         cluster == null ? chat::ready : () -> chat.ready().thenApply(ok -> ok && clustered.isUp()), metrics::scrape,
         storeExecutor);
@@ -209,11 +211,12 @@ public final class Parley implements AutoCloseable {
         .host(config.host())
         .port(config.port())
         .allowedOrigins(config.allowedOrigins())
+        .trustedProxies(proxies)
         .mapper(ClientJson.mapper())
         .recovery(new ServerOptions.RecoveryOptions(true, config.recoveryWindow(), true,
             namespace -> ChatGateway.NAMESPACE.equals(namespace) ? chatSessions
                 : new InMemorySessionStore(config.recoveryWindow())))
-        .httpFallback(() -> ApiHandler.before(router, web.newHandler()));
+        .httpFallback(() -> ApiHandler.before(router, proxies, web.newHandler()));
     if (cluster != null) {
       options.adapterFactory(cluster.adapters());
     }

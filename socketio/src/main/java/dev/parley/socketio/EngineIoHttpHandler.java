@@ -129,7 +129,8 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String origin = headers.get(HttpHeaderNames.ORIGIN);
-    if (origin != null && !options.originAllowed(origin, headers.get(HttpHeaderNames.HOST), secure(ctx))) {
+    if (origin != null && !options.originAllowed(origin, headers.get(HttpHeaderNames.HOST),
+        options.proxies().secure(peer(ctx), secure(ctx), headers.get("x-forwarded-proto")))) {
       HttpResponses.sendError(ctx, version, false, EngineError.FORBIDDEN, null, options);
       return;
     }
@@ -353,10 +354,16 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
       }
     }
     Channel channel = ctx.channel();
-    InetSocketAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a
-        : new InetSocketAddress(0);
+    InetSocketAddress peer = peer(ctx);
+    InetSocketAddress address = options.proxies().client(peer, headers.get("x-forwarded-for"));
+    boolean secure = options.proxies().secure(peer, secure(ctx), headers.get("x-forwarded-proto"));
     return server.create(channel.eventLoop(), transport, PackedStringMap.copyOf(headers),
-        PackedStringMap.copyOf(params), address, secure(ctx), request.uri());
+        PackedStringMap.copyOf(params), address, secure, request.uri());
+  }
+
+  /** The address of the other end of the connection. */
+  private static InetSocketAddress peer(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : new InetSocketAddress(0);
   }
 
   /** Whether this connection came in over TLS. */

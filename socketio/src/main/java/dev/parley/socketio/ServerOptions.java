@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  * @param adapterFactory makes the adapter of each namespace
  * @param httpFallback makes, per connection, the handler for HTTP requests outside {@code path};
  *     it receives the request as {@code HttpRequest}/{@code HttpContent} messages
+ * @param proxies the reverse proxies whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto}
+ *     the server believes (for a client's address and for its own origin); none by default
  */
 public record ServerOptions(
     String host,
@@ -61,7 +63,8 @@ public record ServerOptions(
     int ioThreads,
     ObjectMapper mapper,
     Function<Namespace, Adapter> adapterFactory,
-    Supplier<? extends ChannelHandler> httpFallback) {
+    Supplier<? extends ChannelHandler> httpFallback,
+    TrustedProxies proxies) {
 
   /** The two Engine.IO transports. */
   public enum Transport {
@@ -147,6 +150,7 @@ public record ServerOptions(
     Objects.requireNonNull(mapper, "mapper");
     Objects.requireNonNull(adapterFactory, "adapterFactory");
     Objects.requireNonNull(httpFallback, "httpFallback");
+    Objects.requireNonNull(proxies, "proxies");
   }
 
   private static void requirePositive(Duration value, String name) {
@@ -160,8 +164,9 @@ public record ServerOptions(
    * Whether a browser showing a page from {@code origin} may connect to this server, reached as
    * {@code host} (the request's {@code Host} header, null if it had none), over TLS if
    * {@code secure}. The server's own origin always may: the same host and port, with https under
-   * TLS and http otherwise. A server behind a proxy that terminates TLS sees plain HTTP, so its
-   * public https origin must be listed.
+   * TLS and http otherwise. A server behind a proxy that terminates TLS sees plain HTTP: it
+   * learns the scheme from a trusted proxy's {@code X-Forwarded-Proto} (see {@link #proxies}),
+   * or its public https origin must be listed.
    */
   boolean originAllowed(String origin, String host, boolean secure) {
     return originListed(origin) || SameOrigin.matches(origin, host, secure);
@@ -199,6 +204,7 @@ public record ServerOptions(
     b.mapper = mapper;
     b.adapterFactory = adapterFactory;
     b.httpFallback = httpFallback;
+    b.proxies = proxies;
     return b;
   }
 
@@ -223,6 +229,7 @@ public record ServerOptions(
     private ObjectMapper mapper = new ObjectMapper();
     private Function<Namespace, Adapter> adapterFactory = LocalAdapter::new;
     private Supplier<? extends ChannelHandler> httpFallback = NotFoundHandler::new;
+    private TrustedProxies proxies = TrustedProxies.none();
 
     private Builder() {}
 
@@ -249,12 +256,13 @@ public record ServerOptions(
     public Builder mapper(ObjectMapper mapper) { this.mapper = mapper; return this; }
     public Builder adapterFactory(Function<Namespace, Adapter> adapterFactory) { this.adapterFactory = adapterFactory; return this; }
     public Builder httpFallback(Supplier<? extends ChannelHandler> httpFallback) { this.httpFallback = httpFallback; return this; }
+    public Builder trustedProxies(TrustedProxies proxies) { this.proxies = proxies; return this; }
 
     /** Validates and returns the settings. */
     public ServerOptions build() {
       return new ServerOptions(host, port, path, transports, pingInterval, pingTimeout, upgradeTimeout,
           connectTimeout, maxPayload, allowedOrigins, tls, recovery, writeBufferLowWaterMark,
-          writeBufferHighWaterMark, maxOutboundBytes, ioThreads, mapper, adapterFactory, httpFallback);
+          writeBufferHighWaterMark, maxOutboundBytes, ioThreads, mapper, adapterFactory, httpFallback, proxies);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.server.http;
 
+import dev.parley.socketio.TrustedProxies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -45,6 +46,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
   static final String PREFIX = "/api/v1";
 
   private final ApiRouter api;
+  private final TrustedProxies proxies;
 
   /** Whether the current request belongs to the next handler. */
   private boolean passThrough;
@@ -56,19 +58,21 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
   /** How many bytes of a too-long body were dropped so far; -1 while the body fits. */
   private long discarded = -1;
 
-  ApiHandler(ApiRouter api) {
+  ApiHandler(ApiRouter api, TrustedProxies proxies) {
     this.api = api;
+    this.proxies = proxies;
   }
 
   /**
    * The handlers of one connection: the API's, then {@code next} (the web frontend's) for every
-   * request that is not the API's. For {@code ServerOptions.httpFallback}.
+   * request that is not the API's. For {@code ServerOptions.httpFallback}. A request from one of
+   * {@code proxies} is taken to come from the client its {@code X-Forwarded-For} names.
    */
-  public static ChannelHandler before(ApiRouter api, ChannelHandler next) {
+  public static ChannelHandler before(ApiRouter api, TrustedProxies proxies, ChannelHandler next) {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new ApiHandler(api), next);
+        ch.pipeline().addLast(new ApiHandler(api, proxies), next);
       }
     };
   }
@@ -203,7 +207,8 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
       }
     }
     ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, query(request.uri()),
-        Map.copyOf(headers), bytes, ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a : null);
+        Map.copyOf(headers), bytes, ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+            ? proxies.client(a, headers.get("x-forwarded-for")) : null);
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     api.handle(apiRequest).whenComplete((response, error) -> {
