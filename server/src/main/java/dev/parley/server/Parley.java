@@ -2,10 +2,12 @@ package dev.parley.server;
 
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.AuthEvents;
+import dev.parley.server.auth.OidcSignIn;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.auth.Passwords;
 import dev.parley.server.auth.SigningKeyFile;
 import dev.parley.server.auth.TokenService;
+import dev.parley.server.auth.TwoFactorService;
 import dev.parley.server.chat.ChatEvents;
 import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.ChatStore;
@@ -23,11 +25,14 @@ import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.gateway.TutorialGateway;
 import dev.parley.server.http.ApiHandler;
 import dev.parley.server.http.AuthApi;
+import dev.parley.server.http.OidcApi;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
+import dev.parley.server.store.JdbcIdentityStore;
+import dev.parley.server.store.JdbcTwoFactorStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
@@ -64,6 +69,7 @@ public final class Parley implements AutoCloseable {
   private final Database database;
   private final ThreadPoolExecutor storeExecutor;
   private final ThreadPoolExecutor hashExecutor;
+  private final ThreadPoolExecutor providerExecutor;
   private final AccountService accounts;
   private final MessageWriter writer;
   private final SocketIoServer socketIo;
@@ -72,7 +78,7 @@ public final class Parley implements AutoCloseable {
   private final ChatSessionStore chatSessions;
   private final ScheduledExecutorService housekeeping;
 
-  private Parley(Config config) {
+  private Parley(Config config, Clock clock) {
     // Read first: a bad certificate or key stops the start before anything is opened.
     Optional<SslContext> tls = config.tls().map(TlsFiles::serverContext);
     String url = config.db().orElseGet(() -> {
@@ -93,8 +99,11 @@ public final class Parley implements AutoCloseable {
     // beyond which sign-ins are refused as overloaded rather than piling up.
     hashExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(200),
         daemonThreads("password"), new ThreadPoolExecutor.AbortPolicy());
-    TokenService tokens = new TokenService(SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir())),
-        Clock.systemUTC());
+    // Calls to OpenID Connect providers: HTTP with 5-second timeouts, kept off the store threads.
+    providerExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
+        daemonThreads("oidc"), new ThreadPoolExecutor.AbortPolicy());
+    var signingKey = SigningKeyFile.loadOrCreate(SigningKeyFile.in(config.dataDir()));
+    TokenService tokens = new TokenService(signingKey, clock);
     // Revoked credentials close their Socket.IO connections; the gateway comes later.
     AuthEvents authEvents = new AuthEvents() {
       @Override
@@ -125,10 +134,17 @@ public final class Parley implements AutoCloseable {
       log.warn("--admins names {} accounts but only {} exist; register them and start again", config.admins().size(),
           admins.size());
     }
-    accounts = new AccountService(accountStore, tokens, new Passwords(), storeExecutor,
-        hashExecutor, authEvents, Clock.systemUTC());
+    Passwords passwords = new Passwords();
+    TwoFactorService twoFactor = new TwoFactorService(new JdbcTwoFactorStore(database), accountStore, passwords,
+        storeExecutor, hashExecutor, "Parley", clock);
+    accounts = new AccountService(accountStore, tokens, passwords, storeExecutor,
+        hashExecutor, authEvents, twoFactor, clock);
     RateLimiter limiter = new RateLimiter(config.limits());
-    AuthApi api = new AuthApi(accounts, limiter, config.secureCookies() || config.tls().isPresent());
+    boolean secure = config.secureCookies() || config.tls().isPresent();
+    OidcSignIn oidc = new OidcSignIn(config.oidc().providers(), new JdbcIdentityStore(database, ids), accounts,
+        providerExecutor, storeExecutor, signingKey, clock);
+    AuthApi api = new AuthApi(accounts, twoFactor, new OidcApi(oidc, config.oidc().publicUrl(), secure), limiter,
+        secure);
 
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
@@ -166,6 +182,13 @@ public final class Parley implements AutoCloseable {
     server[0] = socketIo;
     metrics.watch(limiter);
     housekeeping.scheduleWithFixedDelay(limiter::sweep, 1, 1, TimeUnit.MINUTES);
+    housekeeping.scheduleWithFixedDelay(() -> {
+      try {
+        storeExecutor.execute(twoFactor::sweep);
+      } catch (RuntimeException e) {
+        log.debug("sign-in challenge expiry skipped: {}", e.getMessage());
+      }
+    }, 5, 5, TimeUnit.MINUTES);
     AccountService accountService = accounts;
     Authenticator authenticator = new Authenticator() {
       @Override
@@ -197,7 +220,15 @@ public final class Parley implements AutoCloseable {
 
   /** Starts a node with {@code config}; returns once it listens. */
   public static Parley start(Config config) {
-    Parley parley = new Parley(config);
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a node whose accounts, tokens and two-factor codes read the time from {@code clock};
+   * for tests that move time on.
+   */
+  static Parley start(Config config, Clock clock) {
+    Parley parley = new Parley(config, clock);
     try {
       parley.socketIo.start();
     } catch (RuntimeException e) {
@@ -236,6 +267,7 @@ public final class Parley implements AutoCloseable {
     socketIo.close();
     housekeeping.shutdownNow();
     hashExecutor.shutdown();
+    providerExecutor.shutdownNow();
     storeExecutor.shutdown();
     try {
       hashExecutor.awaitTermination(5, TimeUnit.SECONDS);

@@ -118,7 +118,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Whether the URI's path decodes (the API reads no query). */
+  /** Whether the URI's path decodes (a malformed query is the route's to refuse, if it reads it). */
   private static boolean decodes(String uri) {
     try {
       new QueryStringDecoder(uri).path();
@@ -202,8 +202,8 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         headers.putIfAbsent(name, h.getValue());
       }
     }
-    ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, Map.copyOf(headers), bytes,
-        ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a : null);
+    ApiRequest apiRequest = new ApiRequest(request.method().name(), currentPath, query(request.uri()),
+        Map.copyOf(headers), bytes, ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a : null);
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     api.handle(apiRequest).whenComplete((response, error) -> {
@@ -213,6 +213,16 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
       }
       respond(ctx, version, response, keepAlive);
     });
+  }
+
+  /** The raw query of a URI: what follows the first {@code ?}, up to a {@code #}; empty when none. */
+  private static String query(String uri) {
+    int start = uri.indexOf('?');
+    if (start < 0) {
+      return "";
+    }
+    int end = uri.indexOf('#', start);
+    return uri.substring(start + 1, end < 0 ? uri.length() : end);
   }
 
   private static ApiResponse tooLarge() {

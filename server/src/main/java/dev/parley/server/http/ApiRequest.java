@@ -11,13 +11,15 @@ import java.util.Set;
  *
  * @param method the method, upper case
  * @param path the decoded path, without the query
+ * @param query the query as sent, still encoded, without the {@code ?}; empty when none (routes
+ *     that read it decode it, and refuse it when it does not decode)
  * @param headers header values by lower-case name; a repeated header holds its first value, but
  *     repeated {@code Cookie} headers are joined with {@code "; "}
  * @param body the body, at most {@link ApiHandler#MAX_BODY} bytes
  * @param remote the client's address as the server sees it; null when unknown
  */
-public record ApiRequest(String method, String path, Map<String, String> headers, byte[] body,
-    InetSocketAddress remote) {
+public record ApiRequest(String method, String path, String query, Map<String, String> headers,
+    byte[] body, InetSocketAddress remote) {
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   public Optional<String> header(String name) {

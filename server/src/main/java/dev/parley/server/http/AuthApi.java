@@ -13,6 +13,8 @@ import dev.parley.server.limits.RateLimiter;
 import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.PersonalToken;
 import dev.parley.server.auth.Principal;
+import dev.parley.server.auth.SecondFactorRequired;
+import dev.parley.server.auth.TwoFactorService;
 import dev.parley.server.chat.StoreException;
 import java.io.IOException;
 import java.net.URI;
@@ -64,15 +66,21 @@ public final class AuthApi {
   }
 
   private final AccountService accounts;
+  private final TwoFactorService twoFactor;
+  private final OidcApi oidc;
   private final RateLimiter limiter;
   private final boolean secureCookies;
 
   /**
+   * @param oidc the routes of sign-in through OpenID Connect providers, under {@code oidc/}
    * @param secureCookies whether the session cookie gets {@code Secure} (served over TLS, or
    *     behind a proxy that is)
    */
-  public AuthApi(AccountService accounts, RateLimiter limiter, boolean secureCookies) {
+  public AuthApi(AccountService accounts, TwoFactorService twoFactor, OidcApi oidc, RateLimiter limiter,
+      boolean secureCookies) {
     this.accounts = accounts;
+    this.twoFactor = twoFactor;
+    this.oidc = oidc;
     this.limiter = limiter;
     this.secureCookies = secureCookies;
   }
@@ -103,7 +111,15 @@ public final class AuthApi {
         case "POST" -> post(r, this::createToken);
         default -> throw ApiError.methodNotAllowed("GET, POST");
       };
+      case BASE + "/totp" -> get(r, p -> signedIn(p).thenCompose(twoFactor::status).thenApply(AuthApi::totpStatus));
+      case BASE + "/totp/setup" -> post(r, this::setupTotp);
+      case BASE + "/totp/enable" -> post(r, this::enableTotp);
+      case BASE + "/totp/disable" -> post(r, this::disableTotp);
+      case BASE + "/totp/verify" -> post(r, this::verifyTotp);
       default -> {
+        if (path.startsWith(OidcApi.BASE + "/")) {
+          yield oidc.handle(r);
+        }
         if (path.startsWith(BASE + "/tokens/")) {
           yield revokeToken(r, path.substring((BASE + "/tokens/").length()));
         }
@@ -129,18 +145,77 @@ public final class AuthApi {
       return CompletableFuture.completedFuture(tooMany(wait.get(), "too many sign-in attempts; wait and try again"));
     }
     return accounts.signIn(text(body, "username"), text(body, "password"), r.header("user-agent").orElse(""))
-        .thenApply(signedIn -> {
-          ObjectNode out = object();
-          out.set("user", user(signedIn.account()));
-          out.put("expiresAt", signedIn.session().expiresAt().toEpochMilli());
-          long maxAge = Duration.between(signedIn.session().createdAt(), signedIn.session().expiresAt()).toSeconds();
-          return json(200, out, "Set-Cookie", cookie(signedIn.token(), maxAge));
-        });
+        .thenApply(this::session)
+        .exceptionallyCompose(e -> AccountService.unwrap(e) instanceof SecondFactorRequired needed
+            ? CompletableFuture.completedFuture(secondFactor(needed)) : CompletableFuture.failedFuture(e));
+  }
+
+  /** The answer that opens a web session: the user, and the cookie. */
+  private ApiResponse session(AccountService.SignedIn signedIn) {
+    ObjectNode out = object();
+    out.set("user", user(signedIn.account()));
+    out.put("expiresAt", signedIn.session().expiresAt().toEpochMilli());
+    long maxAge = Duration.between(signedIn.session().createdAt(), signedIn.session().expiresAt()).toSeconds();
+    return json(200, out, "Set-Cookie", cookie(signedIn.token(), maxAge, secureCookies));
+  }
+
+  private static ApiResponse secondFactor(SecondFactorRequired needed) {
+    ObjectNode out = object();
+    out.put("totpRequired", true);
+    out.put("challenge", needed.challenge());
+    out.put("expiresAt", needed.expiresAt().toEpochMilli());
+    return json(200, out);
+  }
+
+  // ---- two-factor sign-in ----------------------------------------------------------------------
+
+  private CompletableFuture<ApiResponse> setupTotp(ApiRequest r, ObjectNode body) {
+    return signedIn(r).thenCompose(twoFactor::setup).thenApply(setup -> {
+      ObjectNode out = object();
+      out.put("secret", setup.secret());
+      out.put("uri", setup.uri());
+      return json(200, out);
+    });
+  }
+
+  private CompletableFuture<ApiResponse> enableTotp(ApiRequest r, ObjectNode body) {
+    String code = text(body, "code");
+    return signedIn(r).thenCompose(p -> twoFactor.enable(p, code)).thenApply(codes -> {
+      ArrayNode list = JSON.createArrayNode();
+      codes.forEach(list::add);
+      return json(200, object().set("recoveryCodes", list));
+    });
+  }
+
+  private CompletableFuture<ApiResponse> disableTotp(ApiRequest r, ObjectNode body) {
+    String password = text(body, "password");
+    String code = text(body, "code");
+    return signedIn(r).thenCompose(p -> twoFactor.disable(p, password, code)).thenApply(ignored -> noContent());
+  }
+
+  /** The second step of a sign-in: the challenge and a code; wrong codes count as sign-in attempts. */
+  private CompletableFuture<ApiResponse> verifyTotp(ApiRequest r, ObjectNode body) {
+    String challenge = text(body, "challenge");
+    String code = text(body, "code");
+    return accounts.challengeAccountName(challenge).thenCompose(name -> {
+      Optional<Duration> wait = limiter.signIn(name, r.remote());
+      if (wait.isPresent()) {
+        return CompletableFuture.completedFuture(tooMany(wait.get(), "too many sign-in attempts; wait and try again"));
+      }
+      return accounts.completeSignIn(challenge, code, r.header("user-agent").orElse("")).thenApply(this::session);
+    });
+  }
+
+  private static ApiResponse totpStatus(TwoFactorService.Status status) {
+    ObjectNode out = object();
+    out.put("enabled", status.enabled());
+    out.put("recoveryCodesLeft", status.recoveryCodesLeft());
+    return json(200, out);
   }
 
   /** Ends the session if one signs the request in; clears the cookie either way. */
   private CompletableFuture<ApiResponse> signOut(ApiRequest r, ObjectNode body) {
-    ApiResponse done = new ApiResponse(204, new byte[0], List.of("Set-Cookie", cookie("", 0)));
+    ApiResponse done = new ApiResponse(204, new byte[0], List.of("Set-Cookie", cookie("", 0, secureCookies)));
     return principal(r).thenCompose(p -> p.isEmpty() ? CompletableFuture.completedFuture(done)
         : accounts.signOut(p.get()).thenApply(ignored -> done));
   }
@@ -324,12 +399,13 @@ public final class AuthApi {
 
   // ---- answers ---------------------------------------------------------------------------------
 
-  private String cookie(String value, long maxAgeSeconds) {
+  /** The {@code Set-Cookie} value of the session cookie; also for {@link OidcApi}. */
+  static String cookie(String value, long maxAgeSeconds, boolean secure) {
     return AccountService.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
-        + "; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : "");
+        + "; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
   }
 
-  private static ObjectNode user(Account account) {
+  static ObjectNode user(Account account) {
     ObjectNode out = object();
     out.put("id", Long.toString(account.id()));
     out.put("name", account.name());
@@ -383,11 +459,11 @@ public final class AuthApi {
     return new ApiResponse(204, new byte[0], List.of());
   }
 
-  private static ObjectNode object() {
+  static ObjectNode object() {
     return JSON.createObjectNode();
   }
 
-  private static ApiResponse json(int status, JsonNode body, String... headers) {
+  static ApiResponse json(int status, JsonNode body, String... headers) {
     try {
       return new ApiResponse(status, JSON.writeValueAsBytes(body), List.of(headers));
     } catch (JsonProcessingException e) {
