@@ -79,7 +79,8 @@ public record Config(
    * @param providers the providers, by id in alphabetical order
    */
   public record Oidc(Optional<URI> publicUrl, List<OidcProvider> providers) {
-    static final Pattern KEY = Pattern.compile("oidc\\.([a-z0-9][a-z0-9-]{0,31})\\.(issuer|client-id|client-secret|name|scopes)");
+    static final Pattern KEY = Pattern.compile(
+        "oidc\\.([a-z0-9][a-z0-9-]{0,31})\\.(issuer|client-id|client-secret|name|scopes)");
     private static final Pattern ENV = Pattern.compile(
         "PARLEY_OIDC_([A-Z0-9][A-Z0-9_]{0,31})_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME|SCOPES)");
 
