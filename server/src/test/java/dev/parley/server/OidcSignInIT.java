@@ -166,7 +166,8 @@ class OidcSignInIT {
     }
     HttpResponse<String> password = browser.post(origin + "/api/v1/auth/password",
         "{\"currentPassword\":\"anything at all\",\"newPassword\":\"a brand new password\"}");
-    assertThat(password.statusCode()).as("an account made by a provider has no password to change").isEqualTo(401);
+    assertThat(password.statusCode()).as("an account made by a provider has no password to change").isEqualTo(403);
+    assertThat(password.body()).contains("no password");
     assertThat(browser.post(origin + "/api/v1/auth/totp/setup", "").statusCode()).isEqualTo(403);
   }
 

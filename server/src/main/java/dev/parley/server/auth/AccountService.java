@@ -211,7 +211,8 @@ public final class AccountService {
       return CompletableFuture.failedFuture(e);
     }
     return on(hashExecutor, () -> {
-      String stored = store.passwordHash(principal.userId()).orElseThrow(AuthException::unauthorized);
+      String stored = store.passwordHash(principal.userId()).orElseThrow(() -> new AuthException(
+          AuthException.Code.FORBIDDEN, "this account has no password: it signs in through its identity provider"));
       if (currentPassword.length() > MAX_PASSWORD_LENGTH * 2 || !passwords.matches(currentPassword, stored)) {
         throw new AuthException(AuthException.Code.FORBIDDEN, "the current password is wrong");
       }

@@ -14,11 +14,15 @@ final class UsernameSuggestions {
   static final int MAX_BASE = 24;
   private static final Pattern NOT_ALLOWED = Pattern.compile("[^\\p{L}\\p{N}_.\\- ]+");
   private static final Pattern SPACES = Pattern.compile(" {2,}");
+  private static final Pattern LETTER_OR_DIGIT = Pattern.compile("[\\p{L}\\p{N}]");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private UsernameSuggestions() {}
 
-  /** The first usable of the preferred username, the email's local part and the name; else "user". */
+  /**
+   * The first usable of the preferred username, the email's local part and the name (one with a
+   * letter or digit once cut to the rules); else "user".
+   */
   static String base(String preferredUsername, String email, String name) {
     String local = email == null ? null : email.split("@", 2)[0];
     for (String raw : new String[] {preferredUsername, local, name}) {
@@ -50,6 +54,7 @@ final class UsernameSuggestions {
       int end = Character.isHighSurrogate(s.charAt(MAX_BASE - 1)) ? MAX_BASE - 1 : MAX_BASE;
       s = s.substring(0, end).strip();
     }
-    return AccountRules.validName(s) ? s : "";
+    // Nothing but dashes and dots says nothing of the person: try the next source.
+    return AccountRules.validName(s) && LETTER_OR_DIGIT.matcher(s).find() ? s : "";
   }
 }
