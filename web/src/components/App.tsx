@@ -5,13 +5,17 @@ import { ChatStore } from '../store/chatStore';
 import { type Who, SessionStore } from '../store/session';
 import { useChatState, useSessionState } from '../store/useStore';
 import type { Identity } from '../util/identity';
+import { takeSignInError } from '../util/signInError';
 import { ChatScreen } from './ChatScreen';
 import { SessionContext, StoreContext, useSession } from './context';
 import { Welcome } from './Welcome';
 
 /** Chooses between the welcome screen and the chat, and owns the session's and the connection's lifetimes. */
 export function App() {
-  const [session] = useState(() => new SessionStore({ api: createAuthApi() }));
+  const [session] = useState(() => new SessionStore({
+    api: createAuthApi(),
+    signInError: takeSignInError(window.location, (url) => window.history.replaceState(null, '', url)),
+  }));
   const state = useSessionState(session);
   useEffect(() => {
     void session.start();

@@ -5,6 +5,7 @@ import { NamePicker } from './NamePicker';
 import { RegisterForm } from './RegisterForm';
 import { SignInForm } from './SignInForm';
 import { ThemeToggle } from './ThemeToggle';
+import { TotpForm } from './TotpForm';
 
 const LEAD: Record<WelcomeView, string> = {
   signin: 'Sign in to chat under your account, on any device.',
@@ -25,6 +26,7 @@ export function Welcome({ state }: { state: SessionState }) {
   // Filled in after the first paint, so that screen readers announce why this screen shows.
   const [notice, setNotice] = useState('');
   useEffect(() => setNotice(state.notice ?? ''), [state.notice]);
+  useEffect(() => void session.loadProviders(), [session]);
   const others: Array<[WelcomeView, string]> = [
     ['signin', 'Sign in'],
     ['register', 'Create account'],
@@ -48,7 +50,16 @@ export function Welcome({ state }: { state: SessionState }) {
             </button>
           )}
         </div>
-        {view === 'signin' && <SignInForm state={state} />}
+        {view === 'signin' && (state.challenge === undefined ? <SignInForm state={state} /> : <TotpForm state={state} />)}
+        {view !== 'guest' && state.challenge === undefined && state.providers.length > 0 && (
+          <div class="welcome-providers">
+            {state.providers.map((p) => (
+              <a key={p.id} class="secondary-button provider-button" href={p.startUrl}>
+                Sign in with {p.name}
+              </a>
+            ))}
+          </div>
+        )}
         {view === 'register' && <RegisterForm state={state} />}
         {view === 'guest' && <NamePicker initialName={state.lastName} error={state.error} onPick={(name) => session.continueAsGuest(name)} />}
         <div class="welcome-alt">

@@ -73,4 +73,32 @@ describe('the accounts API client', () => {
     await api.register({ username: 'ada', password: 'correct horse', displayName: '' });
     expect(JSON.parse(String(sent[1]!.init.body))).toEqual({ username: 'ada', password: 'correct horse' });
   });
+
+  it('passes a two-factor challenge on instead of an account', async () => {
+    const { fetch } = fakeFetch(json(200, { totpRequired: true, challenge: 'c'.repeat(43), expiresAt: 5 }));
+    expect(await createAuthApi({ fetch }).signIn('ada', 'correct horse')).toEqual({ ok: true, challenge: 'c'.repeat(43) });
+  });
+
+  it('completes a sign-in with the challenge and a code', async () => {
+    const { fetch, sent } = fakeFetch(json(200, { user: USER, expiresAt: 99 }), json(401, { error: { code: 'invalid_credentials', message: 'the code is wrong' } }));
+    const api = createAuthApi({ fetch });
+    expect(await api.verifyTotp('chal', '123456')).toEqual({ ok: true, user: { id: '1', name: 'ada', displayName: 'Ada' } });
+    expect(sent[0]!.url).toBe('/api/v1/auth/totp/verify');
+    expect(sent[0]!.init.method).toBe('POST');
+    expect(JSON.parse(String(sent[0]!.init.body))).toEqual({ challenge: 'chal', code: '123456' });
+    expect(await api.verifyTotp('chal', '000000')).toMatchObject({ ok: false, error: { status: 401, code: 'invalid_credentials' } });
+  });
+
+  it('lists the sign-in providers, dropping entries it cannot use', async () => {
+    const { fetch, sent } = fakeFetch(json(200, { providers: [
+      { id: 'corp', name: 'Corp SSO', startUrl: '/api/v1/auth/oidc/corp/start' },
+      { id: 'evil', name: 'Elsewhere', startUrl: 'https://evil.example/start' },
+      { id: 7, name: 'bad' },
+      'junk',
+    ] }), json(404, { error: { code: 'not_found', message: 'no such API route' } }));
+    const api = createAuthApi({ fetch });
+    expect(await api.providers()).toEqual({ ok: true, providers: [{ id: 'corp', name: 'Corp SSO', startUrl: '/api/v1/auth/oidc/corp/start' }] });
+    expect(sent[0]!.url).toBe('/api/v1/auth/oidc/providers');
+    expect(await api.providers()).toMatchObject({ ok: false, error: { status: 404 } });
+  });
 });

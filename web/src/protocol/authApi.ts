@@ -20,6 +20,16 @@ export interface AuthFailure {
 
 export type AuthResult<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: AuthFailure };
 
+/** An OpenID Connect provider the server offers: a "Sign in with {name}" button leading to `startUrl`. */
+export interface SignInProvider {
+  readonly id: string;
+  readonly name: string;
+  readonly startUrl: string;
+}
+
+/** The password step's answer: signed in, or a second factor asked for (two-factor sign-in). */
+export type SignInStep = { readonly user: Account } | { readonly challenge: string };
+
 export interface Registration {
   readonly username: string;
   readonly password: string;
@@ -30,8 +40,12 @@ export interface Registration {
 export interface AuthApi {
   /** Who the session cookie signs in; 401 when nobody. */
   me(): Promise<AuthResult<{ user: Account }>>;
-  /** Sets the session cookie. */
-  signIn(username: string, password: string): Promise<AuthResult<{ user: Account }>>;
+  /** Sets the session cookie, or answers with a challenge when the account has two-factor sign-in. */
+  signIn(username: string, password: string): Promise<AuthResult<SignInStep>>;
+  /** Completes a sign-in that needed a second factor, with an app's code or a recovery code; sets the cookie. */
+  verifyTotp(challenge: string, code: string): Promise<AuthResult<{ user: Account }>>;
+  /** The providers to offer buttons for; none when the server has none (or is older). */
+  providers(): Promise<AuthResult<{ providers: readonly SignInProvider[] }>>;
   /** Makes the account; does not sign in. */
   register(registration: Registration): Promise<AuthResult<{ user: Account }>>;
   /** Ends the session and clears the cookie. */
@@ -86,9 +100,31 @@ export function createAuthApi(options: AuthApiOptions = {}): AuthApi {
     return r.ok ? { ok: true } : r;
   }
 
+  async function signInStep(pending: Promise<AuthResult<{ json: unknown }>>): Promise<AuthResult<SignInStep>> {
+    const r = await pending;
+    if (r.ok && isObject(r.json) && r.json.totpRequired === true && typeof r.json.challenge === 'string') {
+      return { ok: true, challenge: r.json.challenge };
+    }
+    return withUser(Promise.resolve(r));
+  }
+
+  async function providerList(pending: Promise<AuthResult<{ json: unknown }>>): Promise<AuthResult<{ providers: readonly SignInProvider[] }>> {
+    const r = await pending;
+    if (!r.ok) return r;
+    const list = isObject(r.json) && Array.isArray(r.json.providers) ? r.json.providers : [];
+    const providers = list.filter(isObject).flatMap((p) =>
+      typeof p.id === 'string' && typeof p.name === 'string' && typeof p.startUrl === 'string' && p.startUrl.startsWith('/')
+        ? [{ id: p.id, name: p.name, startUrl: p.startUrl }]
+        : [],
+    );
+    return { ok: true, providers };
+  }
+
   return {
     me: () => withUser(call('GET', '/me')),
-    signIn: (username, password) => withUser(call('POST', '/signin', { username, password })),
+    signIn: (username, password) => signInStep(call('POST', '/signin', { username, password })),
+    verifyTotp: (challenge, code) => withUser(call('POST', '/totp/verify', { challenge, code })),
+    providers: () => providerList(call('GET', '/oidc/providers')),
     register: ({ username, password, displayName }) =>
       withUser(call('POST', '/register', { username, password, ...(displayName ? { displayName } : {}) })),
     signOut: () => done(call('POST', '/signout')),

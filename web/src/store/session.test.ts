@@ -298,4 +298,91 @@ describe('SessionStore', () => {
       expect(session.getState().phase).toBe('chat');
     });
   });
+
+  describe('two-factor sign-in', () => {
+    /** The password is right and the account has two-factor sign-in: the code step. */
+    async function atCodeStep(): Promise<void> {
+      await atWelcome();
+      void session.signIn('ada', 'correct horse');
+      api.take('signIn').ok({ challenge: 'the-challenge' });
+      await flush();
+      expect(session.getState()).toMatchObject({ phase: 'welcome', busy: false, challenge: 'the-challenge', error: undefined });
+    }
+
+    it('asks for the code after the password, then chats', async () => {
+      await atCodeStep();
+      void session.verifyTotp(' 123456 ');
+      const call = api.take('verifyTotp');
+      expect(call.args).toEqual(['the-challenge', '123456']);
+      call.ok({ user: ADA });
+      await flush();
+      expect(session.getState()).toMatchObject({ phase: 'chat', who: { kind: 'account', account: ADA }, challenge: undefined });
+    });
+
+    it('says when the code is wrong and lets another be tried', async () => {
+      await atCodeStep();
+      void session.verifyTotp('000000');
+      api.take('verifyTotp').fail(failure(401, 'invalid_credentials', 'the code is wrong or was used already'));
+      await flush();
+      expect(session.getState()).toMatchObject({ challenge: 'the-challenge', busy: false,
+        error: 'Wrong code, or a code used already. Try the next one the app shows.' });
+      void session.verifyTotp('abcde-fghjk');
+      expect(api.take('verifyTotp').args).toEqual(['the-challenge', 'abcde-fghjk']);
+    });
+
+    it('goes back to the password when the challenge is over', async () => {
+      await atCodeStep();
+      void session.verifyTotp('123456');
+      api.take('verifyTotp').fail(failure(401, 'unauthorized', 'the sign-in challenge is unknown, used or expired'));
+      await flush();
+      expect(session.getState()).toMatchObject({ phase: 'welcome', challenge: undefined,
+        error: 'That took too long, or too many codes were wrong. Sign in again.' });
+    });
+
+    it('can go back to the password by choice', async () => {
+      await atCodeStep();
+      session.cancelTotp();
+      expect(session.getState()).toMatchObject({ phase: 'welcome', view: 'signin', challenge: undefined });
+      void session.verifyTotp('123456');
+      expect(api.calls).toEqual([]);
+    });
+  });
+
+  describe('sign-in providers', () => {
+    it('asks once for the providers to offer', async () => {
+      await atWelcome();
+      void session.loadProviders();
+      void session.loadProviders();
+      api.take('providers').ok({ providers: [{ id: 'corp', name: 'Corp SSO', startUrl: '/api/v1/auth/oidc/corp/start' }] });
+      await flush();
+      expect(api.calls).toEqual([]);
+      expect(session.getState().providers).toEqual([{ id: 'corp', name: 'Corp SSO', startUrl: '/api/v1/auth/oidc/corp/start' }]);
+    });
+
+    it('offers none when the server cannot say', async () => {
+      await atWelcome();
+      void session.loadProviders();
+      api.take('providers').fail(failure(404, 'not_found'));
+      await flush();
+      expect(session.getState().providers).toEqual([]);
+    });
+
+    it("says why a provider's sign-in failed, once", async () => {
+      session = new SessionStore({ api, clock, storage, signInError: 'access_denied' });
+      await atWelcome();
+      expect(session.getState().notice).toBe('The sign-in was cancelled or refused at the provider.');
+      void session.start();
+      api.take('me').fail(failure(401, 'unauthorized'));
+      await flush();
+      expect(session.getState().notice).toBeUndefined();
+    });
+
+    it('says nothing of an old error when the cookie signs in', async () => {
+      session = new SessionStore({ api, clock, storage, signInError: 'expired' });
+      void session.start();
+      api.take('me').ok({ user: ADA });
+      await flush();
+      expect(session.getState()).toMatchObject({ phase: 'chat', notice: undefined });
+    });
+  });
 });

@@ -1,7 +1,7 @@
-import type { Account, AuthApi, AuthFailure, Registration } from '../protocol/authApi';
+import type { Account, AuthApi, AuthFailure, Registration, SignInProvider } from '../protocol/authApi';
 import type { Unsubscribe } from '../protocol/transport';
 import { AUTH_ERRORS } from '../protocol/types';
-import { type AuthAction, authErrorText, signedOutText } from '../util/accounts';
+import { type AuthAction, authErrorText, providerErrorText, signedOutText } from '../util/accounts';
 import { type Identity, clearIdentity, loadIdentity, refusalText, saveIdentity } from '../util/identity';
 import { type Clock, systemClock } from './typing';
 
@@ -37,6 +37,10 @@ export interface SessionState {
   readonly lastName: string;
   /** Rate limited until then (clock time): sign-in and registration wait. */
   readonly blockedUntil: number | undefined;
+  /** The password was right and the account has two-factor sign-in: the challenge the code completes. */
+  readonly challenge: string | undefined;
+  /** The OpenID Connect providers the server offers, once asked. */
+  readonly providers: readonly SignInProvider[];
 }
 
 /** How a chat connection ended: refused by the server, or told that its sign-in ended. */
@@ -54,6 +58,8 @@ export const INITIAL_SESSION: SessionState = {
   guestsRefused: false,
   lastName: '',
   blockedUntil: undefined,
+  challenge: undefined,
+  providers: [],
 };
 
 export interface SessionStoreOptions {
@@ -61,6 +67,8 @@ export interface SessionStoreOptions {
   readonly clock?: Clock;
   /** Where the guest identity is kept; localStorage by default. */
   readonly storage?: Storage;
+  /** Why a sign-in through a provider failed (the `signin_error` the server sent the page back with). */
+  readonly signInError?: string | undefined;
 }
 
 /** Used when a 429 comes without a wait (it always has one from Parley). */
@@ -85,11 +93,15 @@ export class SessionStore {
   private endDuringSignOut: ChatEnd | undefined;
   private unblockTimer: unknown;
   private rateLimitText: string | undefined;
+  /** Said on the welcome screen the first time it shows: why a provider's sign-in failed. */
+  private providerError: string | undefined;
+  private providersAsked = false;
 
   constructor(options: SessionStoreOptions) {
     this.api = options.api;
     this.clock = options.clock ?? systemClock;
     this.storage = options.storage ?? localStorage;
+    this.providerError = options.signInError ? providerErrorText(options.signInError) : undefined;
   }
 
   getState = (): SessionState => this.state;
@@ -110,12 +122,22 @@ export class SessionStore {
     if (guest && !this.state.guestsRefused) return this.enterGuest(guest);
     // 401: nobody signed in. A 404 or a page that is not JSON: a server without accounts.
     const failed = res.error.status === 0 || res.error.status >= 500;
+    const providerError = this.providerError;
+    this.providerError = undefined;
     this.set({
       phase: 'welcome',
       view: 'signin',
       checkFailed: failed,
-      notice: failed ? `Could not check whether you are signed in. ${authErrorText(res.error, 'check')}` : undefined,
+      notice: failed ? `Could not check whether you are signed in. ${authErrorText(res.error, 'check')}` : providerError,
     });
+  }
+
+  /** Asks once which providers to offer "Sign in with …" buttons for; none if the server says none or fails. */
+  async loadProviders(): Promise<void> {
+    if (this.providersAsked) return;
+    this.providersAsked = true;
+    const res = await this.api.providers();
+    if (res.ok) this.set({ providers: res.providers });
   }
 
   stop(): void {
@@ -135,7 +157,27 @@ export class SessionStore {
     this.set({ busy: true, error: undefined, notice: undefined, lastName: username });
     const res = await this.api.signIn(username, password);
     if (!res.ok) return this.failed(res.error, 'signin');
+    if ('challenge' in res) return this.set({ busy: false, challenge: res.challenge });
     this.enterAccount(res.user);
+  }
+
+  /** The second step of a sign-in with two-factor sign-in: the app's code, or a recovery code. */
+  async verifyTotp(code: string): Promise<void> {
+    const challenge = this.state.challenge;
+    if (challenge === undefined || !this.mayAsk()) return;
+    this.set({ busy: true, error: undefined });
+    const res = await this.api.verifyTotp(challenge, code.trim());
+    if (res.ok) return this.enterAccount(res.user);
+    if (res.error.code === 'unauthorized') {
+      // The challenge expired, was used, or took five wrong codes: the password step again.
+      return this.set({ busy: false, challenge: undefined, error: 'That took too long, or too many codes were wrong. Sign in again.' });
+    }
+    this.failed(res.error, 'totp');
+  }
+
+  /** Back from the code step to the password. */
+  cancelTotp(): void {
+    this.set({ challenge: undefined, error: undefined });
   }
 
   /** Makes the account, then signs in with it. */
@@ -149,6 +191,7 @@ export class SessionStore {
       this.set({ view: 'signin', notice: 'Your account was created. Sign in to start chatting.' });
       return this.failed(res.error, 'signin');
     }
+    if ('challenge' in res) return this.set({ view: 'signin', busy: false, challenge: res.challenge });
     this.enterAccount(res.user);
   }
 
@@ -244,14 +287,14 @@ export class SessionStore {
   private enter(who: Who, name: string): void {
     this.set({
       phase: 'chat', who, chat: this.state.chat + 1, busy: false, error: undefined, notice: undefined,
-      checkFailed: false, lastName: name,
+      checkFailed: false, lastName: name, challenge: undefined,
     });
   }
 
   private toWelcome(to: { view: WelcomeView; lastName: string; notice?: string; error?: string }): void {
     this.set({
       phase: 'welcome', who: undefined, busy: false, view: to.view, lastName: to.lastName,
-      notice: to.notice, error: to.error, checkFailed: false,
+      notice: to.notice, error: to.error, checkFailed: false, challenge: undefined,
     });
   }
 

@@ -1,8 +1,10 @@
-import type { Account, AuthApi, AuthFailure, AuthResult, Registration } from '../protocol/authApi';
+import type { Account, AuthApi, AuthFailure, AuthResult, Registration, SignInProvider, SignInStep } from '../protocol/authApi';
 
 type Call =
   | { readonly name: 'me'; readonly args: [] }
   | { readonly name: 'signIn'; readonly args: [string, string] }
+  | { readonly name: 'verifyTotp'; readonly args: [string, string] }
+  | { readonly name: 'providers'; readonly args: [] }
   | { readonly name: 'register'; readonly args: [Registration] }
   | { readonly name: 'signOut'; readonly args: [] }
   | { readonly name: 'changePassword'; readonly args: [string, string] };
@@ -11,7 +13,7 @@ export interface PendingCall {
   readonly name: Call['name'];
   readonly args: unknown[];
   /** Answers ok, with these fields. */
-  readonly ok: (fields?: { user?: Account }) => void;
+  readonly ok: (fields?: { user?: Account; challenge?: string; providers?: readonly SignInProvider[] }) => void;
   readonly fail: (error: AuthFailure) => void;
 }
 
@@ -23,8 +25,16 @@ export class FakeAuthApi implements AuthApi {
     return this.call('me', []) as Promise<AuthResult<{ user: Account }>>;
   }
 
-  signIn(username: string, password: string): Promise<AuthResult<{ user: Account }>> {
-    return this.call('signIn', [username, password]) as Promise<AuthResult<{ user: Account }>>;
+  signIn(username: string, password: string): Promise<AuthResult<SignInStep>> {
+    return this.call('signIn', [username, password]) as Promise<AuthResult<SignInStep>>;
+  }
+
+  verifyTotp(challenge: string, code: string): Promise<AuthResult<{ user: Account }>> {
+    return this.call('verifyTotp', [challenge, code]) as Promise<AuthResult<{ user: Account }>>;
+  }
+
+  providers(): Promise<AuthResult<{ providers: readonly SignInProvider[] }>> {
+    return this.call('providers', []) as Promise<AuthResult<{ providers: readonly SignInProvider[] }>>;
   }
 
   register(registration: Registration): Promise<AuthResult<{ user: Account }>> {

@@ -62,7 +62,7 @@ export function waitText(ms: number): string {
   return `${minutes} minutes`;
 }
 
-export type AuthAction = 'check' | 'signin' | 'register' | 'signout' | 'password';
+export type AuthAction = 'check' | 'signin' | 'register' | 'signout' | 'password' | 'totp';
 
 /** What a failed accounts request means to the person who made it. */
 export function authErrorText(error: AuthFailure, action: AuthAction): string {
@@ -72,7 +72,7 @@ export function authErrorText(error: AuthFailure, action: AuthAction): string {
     case 'rate_limited':
       return `Too many attempts. Try again in ${waitText(error.retryAfterMs ?? 60_000)}.`;
     case 'invalid_credentials':
-      return 'Wrong username or password.';
+      return action === 'totp' ? 'Wrong code, or a code used already. Try the next one the app shows.' : 'Wrong username or password.';
     case 'conflict':
       return 'That username is taken. Choose another one.';
     case 'unauthorized':
@@ -94,6 +94,27 @@ function sentence(message: string): string {
   if (m === '') return 'The server refused the request.';
   const capital = m[0]!.toUpperCase() + m.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** Why a sign-in through an OpenID Connect provider failed, from the `signin_error` the server sent back. */
+export function providerErrorText(code: string): string {
+  switch (code) {
+    case 'access_denied':
+      return 'The sign-in was cancelled or refused at the provider.';
+    case 'expired':
+      return 'The sign-in took too long, or was started in another browser. Try again.';
+    case 'invalid_state':
+    case 'invalid_token':
+      return 'The provider’s answer could not be checked, so you were not signed in. Try again.';
+    case 'provider_unavailable':
+      return 'The sign-in provider cannot be reached. Try again later, or sign in with a password.';
+    case 'unknown_provider':
+      return 'That sign-in provider is not offered here.';
+    case 'account_disabled':
+      return 'Your account was deactivated.';
+    default:
+      return 'The sign-in did not complete. Try again in a moment.';
+  }
 }
 
 /** Why the chat ended, from the `signed_out` event's reason. */

@@ -1,9 +1,12 @@
 package dev.parley.server;
 
+import dev.parley.server.auth.OidcProvider;
 import dev.parley.server.limits.RateLimiter;
 import dev.parley.socketio.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parley's settings. Each comes, by increasing precedence, from its default, the config file
@@ -44,6 +50,7 @@ import java.util.Properties;
  *     on when clients reach the server over TLS, directly or through a proxy
  * @param clustering whether and how this node works with others
  * @param mail the SMTP server that mails one-time codes; without one they go to the log
+ * @param oidc sign-in through OpenID Connect providers, and the public URL their callbacks use
  */
 public record Config(
     String host,
@@ -65,7 +72,8 @@ public record Config(
     boolean guests,
     boolean secureCookies,
     Clustering clustering,
-    Mail mail) {
+    Mail mail,
+    Oidc oidc) {
 
   /**
    * How a node joins a cluster of nodes that share one PostgreSQL database.
@@ -74,6 +82,87 @@ public record Config(
    * @param nodeId this node's id, unique among the running nodes (0-1023)
    */
   public record Clustering(Optional<String> redis, int nodeId) {}
+
+  /**
+   * Sign-in through OpenID Connect providers. Each provider is a group of options
+   * {@code oidc.<id>.issuer}, {@code oidc.<id>.client-id}, {@code oidc.<id>.client-secret}
+   * (optional: none for a public client), {@code oidc.<id>.name} (the button's text; the id by
+   * default) and {@code oidc.<id>.scopes} (default {@code openid profile email}); in the
+   * environment {@code PARLEY_OIDC_<ID>_ISSUER} and so on.
+   *
+   * @param publicUrl the address browsers reach the server at ({@code --public-url}); empty to
+   *     take the request's {@code Host}
+   * @param providers the providers, by id in alphabetical order
+   */
+  public record Oidc(Optional<URI> publicUrl, List<OidcProvider> providers) {
+    static final Pattern KEY = Pattern.compile(
+        "oidc\\.([a-z0-9][a-z0-9-]{0,31})\\.(issuer|client-id|client-secret|name|scopes)");
+    private static final Pattern ENV = Pattern.compile(
+        "PARLEY_OIDC_([A-Z0-9][A-Z0-9_]{0,31})_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME|SCOPES)");
+
+    public Oidc {
+      providers = List.copyOf(providers);
+    }
+
+    /** Whether {@code name} is a provider option, {@code oidc.<id>.<field>}. */
+    static boolean isKey(String name) {
+      return KEY.matcher(name).matches();
+    }
+
+    /** The provider options in the environment, by their option names. */
+    static Map<String, String> fromEnvironment(Map<String, String> env) {
+      Map<String, String> out = new TreeMap<>();
+      env.forEach((name, value) -> {
+        Matcher m = ENV.matcher(name);
+        if (m.matches()) {
+          out.put("oidc." + m.group(1).toLowerCase(Locale.ROOT).replace('_', '-') + "."
+              + m.group(2).toLowerCase(Locale.ROOT).replace('_', '-'), value);
+        }
+      });
+      return out;
+    }
+
+    static Oidc parse(Map<String, String> values) {
+      Optional<URI> publicUrl = optional(values.get("public-url")).map(Oidc::publicUrl);
+      Map<String, Map<String, String>> byId = new TreeMap<>();
+      values.forEach((key, value) -> {
+        Matcher m = KEY.matcher(key);
+        if (m.matches()) {
+          byId.computeIfAbsent(m.group(1), id -> new TreeMap<>()).put(m.group(2), value.strip());
+        }
+      });
+      List<OidcProvider> providers = new java.util.ArrayList<>();
+      byId.forEach((id, fields) -> {
+        String issuer = optional(fields.get("issuer")).orElseThrow(() ->
+            new UsageException("oidc." + id + ".issuer is missing: every provider needs an issuer URL"));
+        String clientId = optional(fields.get("client-id")).orElseThrow(() ->
+            new UsageException("oidc." + id + ".client-id is missing: every provider needs a client id"));
+        try {
+          providers.add(new OidcProvider(id, optional(fields.get("name")).orElse(id), new URI(issuer), clientId,
+              optional(fields.get("client-secret")),
+              List.of(optional(fields.get("scopes")).orElse("openid profile email").split("[\\s,]+"))));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          throw new UsageException("oidc." + id + ": " + e.getMessage());
+        }
+      });
+      return new Oidc(publicUrl, providers);
+    }
+
+    private static URI publicUrl(String raw) {
+      String trimmed = raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+      try {
+        URI uri = new URI(trimmed);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+            || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+          throw new UsageException("--public-url must be an http(s) URL without query, like https://chat.example: "
+              + raw);
+        }
+        return uri;
+      } catch (URISyntaxException e) {
+        throw new UsageException("--public-url must be an http(s) URL, like https://chat.example: " + raw);
+      }
+    }
+  }
 
   /**
    * The PEM files of the server's certificate and key, given as {@code --tls-cert} and
@@ -167,6 +256,8 @@ public record Config(
       new Option("smtp-from", "parley@localhost", "sender address of the mail, e.g. 'Parley <chat@example.org>'"),
       new Option("smtp-starttls", "true", "true to require STARTTLS before sending (port 587); false for a "
           + "server on the same machine or network that offers no TLS"),
+      new Option("public-url", "", "the address browsers reach the server at, e.g. https://chat.example: "
+          + "the base of sign-in callbacks (default: the request's Host)"),
       new Option("config", "", "a properties file with any of these options"));
 
   /** The usage text of {@code --help}. */
@@ -177,6 +268,8 @@ public record Config(
       out.append(String.format("  --%-20s %s%s%n", o.name() + " V", o.help(),
           o.defaultValue().isEmpty() ? "" : " [" + o.defaultValue() + "]"));
     }
+    out.append("  --oidc.<id>.issuer V, .client-id V, .client-secret V, .name V, .scopes V\n"
+        + "                         a provider to sign in with (OpenID Connect); see the README\n");
     out.append("  --help                 print this text\n");
     return out.toString();
   }
@@ -200,7 +293,7 @@ public record Config(
       } else {
         throw new UsageException("--" + name + " needs a value");
       }
-      if (find(name).isEmpty()) {
+      if (find(name).isEmpty() && !Oidc.isKey(name)) {
         throw new UsageException("unknown option --" + name);
       }
       flags.put(name, value);
@@ -218,7 +311,7 @@ public record Config(
         throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
       }
       for (String key : props.stringPropertyNames()) {
-        if (find(key).isEmpty()) {
+        if (find(key).isEmpty() && !Oidc.isKey(key)) {
           throw new UsageException("unknown option '" + key + "' in " + file);
         }
         values.put(key, props.getProperty(key).strip());
@@ -230,6 +323,7 @@ public record Config(
         values.put(o.name(), v);
       }
     }
+    values.putAll(Oidc.fromEnvironment(env));
     values.putAll(flags);
     return new Config(
         values.get("host"),
@@ -256,7 +350,8 @@ public record Config(
         clustering(values),
         new Mail(optional(values.get("smtp-host")), integer(values, "smtp-port", 1, 65535),
             optional(values.get("smtp-user")), optional(values.get("smtp-password")), values.get("smtp-from").strip(),
-            bool(values, "smtp-starttls")));
+            bool(values, "smtp-starttls")),
+        Oidc.parse(values));
   }
 
   private static Clustering clustering(Map<String, String> values) {

@@ -5,10 +5,12 @@ import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.AuthEvents;
 import dev.parley.server.auth.EmailVerification;
 import dev.parley.server.auth.Mailer;
+import dev.parley.server.auth.OidcSignIn;
 import dev.parley.server.auth.Principal;
 import dev.parley.server.auth.Passwords;
 import dev.parley.server.auth.SigningKeyFile;
 import dev.parley.server.auth.TokenService;
+import dev.parley.server.auth.TwoFactorService;
 import dev.parley.server.chat.ChatEvents;
 import dev.parley.server.chat.ChatService;
 import dev.parley.server.chat.ChatStore;
@@ -31,6 +33,7 @@ import dev.parley.server.http.ApiHandler;
 import dev.parley.server.http.ApiRouter;
 import dev.parley.server.http.AuthApi;
 import dev.parley.server.http.ChatApi;
+import dev.parley.server.http.OidcApi;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.mail.LogMailer;
 import dev.parley.server.mail.SmtpMailer;
@@ -40,6 +43,8 @@ import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
 import dev.parley.server.store.JdbcEmailStore;
+import dev.parley.server.store.JdbcIdentityStore;
+import dev.parley.server.store.JdbcTwoFactorStore;
 import dev.parley.socketio.InMemorySessionStore;
 import dev.parley.socketio.ServerOptions;
 import dev.parley.socketio.SocketIoServer;
@@ -82,6 +87,7 @@ public final class Parley implements AutoCloseable {
   private final ThreadPoolExecutor storeExecutor;
   private final ThreadPoolExecutor hashExecutor;
   private final ThreadPoolExecutor mailExecutor;
+  private final ThreadPoolExecutor providerExecutor;
   private final AccountService accounts;
   private final MessageWriter writer;
   private final SocketIoServer socketIo;
@@ -121,6 +127,9 @@ public final class Parley implements AutoCloseable {
     // Mail waits on a remote server (seconds, at worst its timeouts): a few threads of its own.
     mailExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
         daemonThreads("mail"), new ThreadPoolExecutor.AbortPolicy());
+    // Calls to OpenID Connect providers: HTTP with 5-second timeouts, kept off the store threads.
+    providerExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
+        daemonThreads("oidc"), new ThreadPoolExecutor.AbortPolicy());
     // A cluster's nodes share one key, in the database; a single node keeps its own in its data folder.
     Path keyFile = SigningKeyFile.in(config.dataDir());
     ECKey signingKey = cluster == null ? SigningKeyFile.loadOrCreate(keyFile)
@@ -157,8 +166,11 @@ public final class Parley implements AutoCloseable {
       log.warn("--admins names {} accounts but only {} exist; register them and start again", config.admins().size(),
           admins.size());
     }
-    accounts = new AccountService(accountStore, tokens, new Passwords(), storeExecutor,
-        hashExecutor, authEvents, clock);
+    Passwords passwords = new Passwords();
+    TwoFactorService twoFactor = new TwoFactorService(new JdbcTwoFactorStore(database), accountStore, passwords,
+        storeExecutor, hashExecutor, "Parley", clock);
+    accounts = new AccountService(accountStore, tokens, passwords, storeExecutor,
+        hashExecutor, authEvents, twoFactor, clock);
     Mailer mailer = config.mail().host().isPresent() ? new SmtpMailer(config.mail()) : new LogMailer();
     if (config.mail().host().isEmpty()) {
       log.info("No --smtp-host is set: email verification codes are written to this log");
@@ -167,8 +179,11 @@ public final class Parley implements AutoCloseable {
     EmailVerification email = new EmailVerification(accountStore, new JdbcEmailStore(database), mailer,
         storeExecutor, hashExecutor, mailExecutor, limiter::emailCode, clock);
     boolean secureCookies = config.secureCookies() || config.tls().isPresent();
-    AuthApi api = new AuthApi(accounts, limiter, secureCookies);
+    AuthApi api = new AuthApi(accounts, twoFactor, limiter, secureCookies);
     AccountApi accountApi = new AccountApi(accounts, email, limiter, secureCookies);
+    OidcSignIn oidc = new OidcSignIn(config.oidc().providers(), new JdbcIdentityStore(database, ids), accounts,
+        providerExecutor, storeExecutor, signingKey, clock);
+    OidcApi oidcApi = new OidcApi(oidc, config.oidc().publicUrl(), secureCookies);
 
     Forwarder events = new Forwarder();
     SocketIoServer[] server = new SocketIoServer[1];
@@ -188,7 +203,7 @@ public final class Parley implements AutoCloseable {
     }
     ChatApi chatApi = new ChatApi(chat, accounts, limiter,
         userId -> Parley.this.gateway != null && Parley.this.gateway.isOnline(userId));
-    router = ApiRouter.of(api, accountApi, chatApi);
+    router = ApiRouter.of(api, accountApi, chatApi, oidcApi);
 
     chatSessions = new ChatSessionStore(ChatGateway.NAMESPACE, store, storeExecutor, config.recoveryWindow(),
         nodeId, Clock.systemUTC(), chat::receivesNow,
@@ -225,6 +240,13 @@ public final class Parley implements AutoCloseable {
     server[0] = socketIo;
     metrics.watch(limiter);
     housekeeping.scheduleWithFixedDelay(limiter::sweep, 1, 1, TimeUnit.MINUTES);
+    housekeeping.scheduleWithFixedDelay(() -> {
+      try {
+        storeExecutor.execute(twoFactor::sweep);
+      } catch (RuntimeException e) {
+        log.debug("sign-in challenge expiry skipped: {}", e.getMessage());
+      }
+    }, 5, 5, TimeUnit.MINUTES);
     AccountService accountService = accounts;
     Authenticator authenticator = new Authenticator() {
       @Override
@@ -340,6 +362,7 @@ public final class Parley implements AutoCloseable {
     housekeeping.shutdownNow();
     hashExecutor.shutdown();
     mailExecutor.shutdown();
+    providerExecutor.shutdownNow();
     storeExecutor.shutdown();
     try {
       hashExecutor.awaitTermination(5, TimeUnit.SECONDS);

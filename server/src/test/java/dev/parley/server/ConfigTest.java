@@ -145,6 +145,54 @@ class ConfigTest {
         "--smtp-starttls");
   }
 
+  @Test
+  void oidcProvidersComeFromTheFileTheEnvironmentAndFlags(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("parley.properties");
+    Files.writeString(file, "public-url=https://chat.example/\n"
+        + "oidc.corp.issuer=https://id.corp.example/realms/staff\n"
+        + "oidc.corp.client-id=parley\n"
+        + "oidc.corp.name=Corp SSO\n"
+        + "oidc.google.issuer=https://accounts.google.com\n"
+        + "oidc.google.client-id=from-file\n");
+    Config config = Config.parse(new String[] {"--config", file.toString(), "--oidc.google.scopes", "openid,email"},
+        Map.of("PARLEY_OIDC_CORP_CLIENT_SECRET", "s3cret", "PARLEY_OIDC_GOOGLE_CLIENT_ID", "from-env",
+            "PARLEY_OIDC_MY_IDP_ISSUER", "https://idp.example", "PARLEY_OIDC_MY_IDP_CLIENT_ID", "x"));
+
+    assertThat(config.oidc().publicUrl()).contains(java.net.URI.create("https://chat.example"));
+    assertThat(config.oidc().providers()).containsExactly(
+        new dev.parley.server.auth.OidcProvider("corp", "Corp SSO", java.net.URI.create(
+            "https://id.corp.example/realms/staff"), "parley", Optional.of("s3cret"), List.of("openid", "profile",
+            "email")),
+        new dev.parley.server.auth.OidcProvider("google", "google", java.net.URI.create("https://accounts.google.com"),
+            "from-env", Optional.empty(), List.of("openid", "email")),
+        new dev.parley.server.auth.OidcProvider("my-idp", "my-idp", java.net.URI.create("https://idp.example"), "x",
+            Optional.empty(), List.of("openid", "profile", "email")));
+  }
+
+  @Test
+  void noProvidersByDefaultAndIncompleteOnesAreRefused() {
+    assertThat(Config.parse(new String[0], Map.of()).oidc().providers()).isEmpty();
+    assertThat(Config.parse(new String[0], Map.of()).oidc().publicUrl()).isEmpty();
+    assertThat(Config.parse(new String[] {"--oidc.x.issuer", "https://x.example", "--oidc.x.client-id", "c",
+        "--oidc.x.scopes", "email"}, Map.of()).oidc().providers().get(0).scopes())
+        .as("openid is always asked for").containsExactly("openid", "email");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--oidc.x.issuer", "https://x.example"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("oidc.x.client-id is missing");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--oidc.x.client-id", "c"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("oidc.x.issuer is missing");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--oidc.x.issuer", "not a url", "--oidc.x.client-id", "c"},
+        Map.of())).isInstanceOf(Config.UsageException.class).hasMessageContaining("oidc.x");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--oidc.x.issuer", "ftp://x.example", "--oidc.x.client-id",
+        "c"}, Map.of())).isInstanceOf(Config.UsageException.class).hasMessageContaining("http(s)");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--oidc.X.issuer", "https://x.example"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--oidc.X.issuer");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--oidc.x.secret", "s"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--oidc.x.secret");
+    assertThatThrownBy(() -> Config.parse(new String[] {"--public-url", "chat.example"}, Map.of()))
+        .isInstanceOf(Config.UsageException.class).hasMessageContaining("--public-url");
+    assertThat(Config.usage()).contains("--public-url", "--oidc.<id>.issuer");
+  }
+
   // ---- the production example ------------------------------------------------------------------
 
   @Test

@@ -99,7 +99,13 @@ class HttpBadInputIT {
             new String[] {"refreshToken", "required"})),
         new Route("/tokens", Map.of("name", "\"bot\"", "expiresInDays", "30"), List.of(
             new String[] {"name", "required"}, new String[] {"expiresInDays", "days"})),
-        new Route("/signout", Map.of(), List.of()));
+        new Route("/signout", Map.of(), List.of()),
+        new Route("/totp/setup", Map.of(), List.of()),
+        new Route("/totp/enable", Map.of("code", "\"123456\""), List.<String[]>of(new String[] {"code", "required"})),
+        new Route("/totp/disable", Map.of("password", pw, "code", "\"123456\""), List.of(
+            new String[] {"password", "required"}, new String[] {"code", "required"})),
+        new Route("/totp/verify", Map.of("challenge", "\"x\"", "code", "\"123456\""), List.of(
+            new String[] {"challenge", "required"}, new String[] {"code", "required"})));
   }
 
   @TestFactory

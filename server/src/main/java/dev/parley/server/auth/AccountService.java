@@ -67,16 +67,18 @@ public final class AccountService {
   private final Executor storeExecutor;
   private final Executor hashExecutor;
   private final AuthEvents events;
+  private final TwoFactorService twoFactor;
   private final Clock clock;
 
   public AccountService(AccountStore store, TokenService tokens, Passwords passwords, Executor storeExecutor,
-      Executor hashExecutor, AuthEvents events, Clock clock) {
+      Executor hashExecutor, AuthEvents events, TwoFactorService twoFactor, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.passwords = Objects.requireNonNull(passwords, "passwords");
     this.storeExecutor = Objects.requireNonNull(storeExecutor, "storeExecutor");
     this.hashExecutor = Objects.requireNonNull(hashExecutor, "hashExecutor");
     this.events = Objects.requireNonNull(events, "events");
+    this.twoFactor = Objects.requireNonNull(twoFactor, "twoFactor");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -118,6 +120,8 @@ public final class AccountService {
   /**
    * Checks a name and password and opens a web session. A wrong password, an unknown name and a
    * deactivated account get the same answer, {@code invalid_credentials}, after the same work.
+   * An account with two-factor sign-in gets no session: the future fails with
+   * {@link SecondFactorRequired}, whose challenge {@link #completeSignIn} takes with a code.
    */
   public CompletableFuture<SignedIn> signIn(String username, String password, String userAgent) {
     if (username == null || password == null || username.isBlank()) {
@@ -135,13 +139,42 @@ public final class AccountService {
       if (!matches || !account.get().active()) {
         throw AuthException.wrongCredentials();
       }
-      Instant now = now();
-      String token = Secrets.random(32);
-      WebSession session = new WebSession(Secrets.sha256(token), account.get().id(), now,
-          now.plus(SESSION_LIFETIME), now, Optional.empty(), AccountRules.shortenUserAgent(userAgent));
-      store.createSession(session);
-      return new SignedIn(account.get(), session, token);
+      if (twoFactor.required(account.get().id())) {
+        throw twoFactor.challenge(account.get().id());
+      }
+      return openSession(account.get(), userAgent);
     });
+  }
+
+  /**
+   * The name of the account a sign-in challenge belongs to, so that codes count against its
+   * sign-in attempts; {@code unauthorized} for an unknown, used or expired challenge.
+   */
+  public CompletableFuture<String> challengeAccountName(String challenge) {
+    return on(storeExecutor, () -> store.account(twoFactor.challengeOwner(challenge)).map(Account::name)
+        .orElseThrow(AuthException::unauthorized));
+  }
+
+  /**
+   * Completes a password sign-in that needed a second factor: with the challenge and a current
+   * code (or a recovery code), opens the web session that the password step held back.
+   */
+  public CompletableFuture<SignedIn> completeSignIn(String challenge, String code, String userAgent) {
+    return on(storeExecutor, () -> {
+      long userId = twoFactor.redeem(challenge, code);
+      Account account = store.account(userId).filter(Account::active).orElseThrow(AuthException::wrongCredentials);
+      return openSession(account, userAgent);
+    });
+  }
+
+  /** Opens a web session for an account whose credentials were checked. Blocks: call on an executor. */
+  SignedIn openSession(Account account, String userAgent) {
+    Instant now = now();
+    String token = Secrets.random(32);
+    WebSession session = new WebSession(Secrets.sha256(token), account.id(), now,
+        now.plus(SESSION_LIFETIME), now, Optional.empty(), AccountRules.shortenUserAgent(userAgent));
+    store.createSession(session);
+    return new SignedIn(account, session, token);
   }
 
   /** Ends the web session behind {@code principal} (its cookie, or the access token issued for it). */
@@ -178,7 +211,8 @@ public final class AccountService {
       return CompletableFuture.failedFuture(e);
     }
     return on(hashExecutor, () -> {
-      String stored = store.passwordHash(principal.userId()).orElseThrow(AuthException::unauthorized);
+      String stored = store.passwordHash(principal.userId()).orElseThrow(() -> new AuthException(
+          AuthException.Code.FORBIDDEN, "this account has no password: it signs in through its identity provider"));
       if (currentPassword.length() > MAX_PASSWORD_LENGTH * 2 || !passwords.matches(currentPassword, stored)) {
         throw new AuthException(AuthException.Code.FORBIDDEN, "the current password is wrong");
       }
@@ -216,7 +250,8 @@ public final class AccountService {
       return CompletableFuture.failedFuture(AuthException.invalid("give the current password"));
     }
     return on(hashExecutor, () -> {
-      String stored = store.passwordHash(principal.userId()).orElseThrow(AuthException::unauthorized);
+      String stored = store.passwordHash(principal.userId()).orElseThrow(() -> new AuthException(
+          AuthException.Code.FORBIDDEN, "this account has no password: it signs in through its identity provider"));
       if (password.length() > MAX_PASSWORD_LENGTH * 2 || !passwords.matches(password, stored)) {
         throw new AuthException(AuthException.Code.FORBIDDEN, "the current password is wrong");
       }

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each request under {@code /api/v1} to the route its method and path name, from one table
- * that {@link AuthApi}, {@link AccountApi}, {@link ChatApi} and the OpenAPI document contribute
- * to; the same table is what the OpenAPI document is checked against. The one place where refusals of every kind
- * ({@link ApiError}, {@link AuthException}, {@link ChatException}, {@link StoreException}) become
- * HTTP statuses.
+ * that {@link AuthApi}, {@link AccountApi}, {@link ChatApi}, {@link OidcApi} and the OpenAPI
+ * document contribute to; the same table is what the OpenAPI document is checked against. The one
+ * place where refusals of every kind ({@link ApiError}, {@link AuthException},
+ * {@link ChatException}, {@link StoreException}) become HTTP statuses; {@link OidcApi}'s browser
+ * routes answer their sign-in outcomes as redirects instead (see there).
  *
  * <p>Paths match segment by segment: a literal segment exactly (case included), a parameter
  * ({@code {roomId}}) any non-empty segment, which the route then reads strictly. Where several
@@ -116,12 +117,16 @@ public final class ApiRouter {
     this.routes = List.copyOf(routes);
   }
 
-  /** The routes of {@code auth}, {@code account} and {@code chat}, and the OpenAPI document describing them all. */
-  public static ApiRouter of(AuthApi auth, AccountApi account, ChatApi chat) {
+  /**
+   * The routes of {@code auth}, {@code account}, {@code chat} and {@code oidc}, and the OpenAPI
+   * document describing them all.
+   */
+  public static ApiRouter of(AuthApi auth, AccountApi account, ChatApi chat, OidcApi oidc) {
     byte[] document = openApiDocument();
     List<Route> all = new ArrayList<>(auth.routes());
     all.addAll(account.routes());
     all.addAll(chat.routes());
+    all.addAll(oidc.routes());
     all.add(Route.get(OPENAPI_PATH,
         call -> CompletableFuture.completedFuture(new ApiResponse(200, document, List.of()))));
     return new ApiRouter(all);

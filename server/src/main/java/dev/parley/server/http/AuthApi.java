@@ -15,6 +15,8 @@ import dev.parley.server.auth.Account;
 import dev.parley.server.auth.AccountService;
 import dev.parley.server.auth.PersonalToken;
 import dev.parley.server.auth.Principal;
+import dev.parley.server.auth.SecondFactorRequired;
+import dev.parley.server.auth.TwoFactorService;
 import dev.parley.server.http.ApiRouter.Route;
 import dev.parley.server.limits.RateLimiter;
 import java.time.Duration;
@@ -26,15 +28,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 /**
- * The accounts API under {@code /api/v1/auth/} (see docs/api.md): its routes, for
- * {@link ApiRouter}, which also checks requests that change state against cross-site forgery
- * and maps refusals to statuses. Thread-safe; all blocking work happens in
+ * The accounts API under {@code /api/v1/auth/} (see docs/api.md), two-factor sign-in included:
+ * its routes, for {@link ApiRouter}, which also checks requests that change state against
+ * cross-site forgery and maps refusals to statuses. Thread-safe; all blocking work happens in
  * {@link AccountService}'s executors.
  */
 public final class AuthApi {
   static final String BASE = ApiHandler.PREFIX + "/auth";
 
   private final AccountService accounts;
+  private final TwoFactorService twoFactor;
   private final Credentials credentials;
   private final RateLimiter limiter;
   private final boolean secureCookies;
@@ -43,8 +46,9 @@ public final class AuthApi {
    * @param secureCookies whether the session cookie gets {@code Secure} (served over TLS, or
    *     behind a proxy that is)
    */
-  public AuthApi(AccountService accounts, RateLimiter limiter, boolean secureCookies) {
+  public AuthApi(AccountService accounts, TwoFactorService twoFactor, RateLimiter limiter, boolean secureCookies) {
     this.accounts = accounts;
+    this.twoFactor = twoFactor;
     this.credentials = new Credentials(accounts);
     this.limiter = limiter;
     this.secureCookies = secureCookies;
@@ -62,7 +66,13 @@ public final class AuthApi {
         Route.get(BASE + "/tokens",
             call -> signedIn(call.request()).thenCompose(accounts::personalTokens).thenApply(AuthApi::tokenList)),
         Route.post(BASE + "/tokens", post(this::createToken)),
-        Route.delete(BASE + "/tokens/{tokenId}", call -> revokeToken(call.request(), call.id("tokenId"))));
+        Route.delete(BASE + "/tokens/{tokenId}", call -> revokeToken(call.request(), call.id("tokenId"))),
+        Route.get(BASE + "/totp",
+            call -> signedIn(call.request()).thenCompose(twoFactor::status).thenApply(AuthApi::totpStatus)),
+        Route.post(BASE + "/totp/setup", post(this::setupTotp)),
+        Route.post(BASE + "/totp/enable", post(this::enableTotp)),
+        Route.post(BASE + "/totp/disable", post(this::disableTotp)),
+        Route.post(BASE + "/totp/verify", post(this::verifyTotp)));
   }
 
   /** A route that reads its body as a JSON object before it runs. */
@@ -87,13 +97,72 @@ public final class AuthApi {
       return CompletableFuture.completedFuture(tooMany(wait.get(), "too many sign-in attempts; wait and try again"));
     }
     return accounts.signIn(text(body, "username"), text(body, "password"), r.header("user-agent").orElse(""))
-        .thenApply(signedIn -> {
-          ObjectNode out = object();
-          out.set("user", user(signedIn.account()));
-          out.put("expiresAt", signedIn.session().expiresAt().toEpochMilli());
-          long maxAge = Duration.between(signedIn.session().createdAt(), signedIn.session().expiresAt()).toSeconds();
-          return json(200, out, "Set-Cookie", cookie(signedIn.token(), maxAge));
-        });
+        .thenApply(this::session)
+        .exceptionallyCompose(e -> AccountService.unwrap(e) instanceof SecondFactorRequired needed
+            ? CompletableFuture.completedFuture(secondFactor(needed)) : CompletableFuture.failedFuture(e));
+  }
+
+  /** The answer that opens a web session: the user, and the cookie. */
+  private ApiResponse session(AccountService.SignedIn signedIn) {
+    ObjectNode out = object();
+    out.set("user", user(signedIn.account()));
+    out.put("expiresAt", signedIn.session().expiresAt().toEpochMilli());
+    long maxAge = Duration.between(signedIn.session().createdAt(), signedIn.session().expiresAt()).toSeconds();
+    return json(200, out, "Set-Cookie", cookie(signedIn.token(), maxAge));
+  }
+
+  private static ApiResponse secondFactor(SecondFactorRequired needed) {
+    ObjectNode out = object();
+    out.put("totpRequired", true);
+    out.put("challenge", needed.challenge());
+    out.put("expiresAt", needed.expiresAt().toEpochMilli());
+    return json(200, out);
+  }
+
+  // ---- two-factor sign-in ----------------------------------------------------------------------
+
+  private CompletableFuture<ApiResponse> setupTotp(ApiRequest r, ObjectNode body) {
+    return signedIn(r).thenCompose(twoFactor::setup).thenApply(setup -> {
+      ObjectNode out = object();
+      out.put("secret", setup.secret());
+      out.put("uri", setup.uri());
+      return json(200, out);
+    });
+  }
+
+  private CompletableFuture<ApiResponse> enableTotp(ApiRequest r, ObjectNode body) {
+    String code = text(body, "code");
+    return signedIn(r).thenCompose(p -> twoFactor.enable(p, code)).thenApply(codes -> {
+      ArrayNode list = JSON.createArrayNode();
+      codes.forEach(list::add);
+      return json(200, object().set("recoveryCodes", list));
+    });
+  }
+
+  private CompletableFuture<ApiResponse> disableTotp(ApiRequest r, ObjectNode body) {
+    String password = text(body, "password");
+    String code = text(body, "code");
+    return signedIn(r).thenCompose(p -> twoFactor.disable(p, password, code)).thenApply(ignored -> noContent());
+  }
+
+  /** The second step of a sign-in: the challenge and a code; wrong codes count as sign-in attempts. */
+  private CompletableFuture<ApiResponse> verifyTotp(ApiRequest r, ObjectNode body) {
+    String challenge = text(body, "challenge");
+    String code = text(body, "code");
+    return accounts.challengeAccountName(challenge).thenCompose(name -> {
+      Optional<Duration> wait = limiter.signIn(name, r.remote());
+      if (wait.isPresent()) {
+        return CompletableFuture.completedFuture(tooMany(wait.get(), "too many sign-in attempts; wait and try again"));
+      }
+      return accounts.completeSignIn(challenge, code, r.header("user-agent").orElse("")).thenApply(this::session);
+    });
+  }
+
+  private static ApiResponse totpStatus(TwoFactorService.Status status) {
+    ObjectNode out = object();
+    out.put("enabled", status.enabled());
+    out.put("recoveryCodesLeft", status.recoveryCodesLeft());
+    return json(200, out);
   }
 
   /** Ends the session if one signs the request in; clears the cookie either way. */
@@ -162,7 +231,7 @@ public final class AuthApi {
     return cookie(value, maxAgeSeconds, secureCookies);
   }
 
-  /** The {@code Set-Cookie} value of the session cookie; an empty value with 0 clears it. */
+  /** The {@code Set-Cookie} value of the session cookie (also {@link OidcApi}'s); an empty value with 0 clears it. */
   static String cookie(String value, long maxAgeSeconds, boolean secure) {
     return AccountService.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
         + "; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 public final class JdbcAccountStore implements AccountStore {
   private static final String ACCOUNT = Rows.code(User.Kind.ACCOUNT);
-  private static final String ACCOUNT_COLUMNS = "u.id AS user_id, u.name AS user_name, u.display_name,"
+  static final String ACCOUNT_COLUMNS = "u.id AS user_id, u.name AS user_name, u.display_name,"
       + " u.email, u.email_verified, u.role, u.created_at AS user_created_at, u.deactivated_at";
   private static final String SESSION_COLUMNS = "s.id AS session_id, s.user_id AS session_user_id,"
       + " s.created_at AS session_created_at, s.expires_at AS session_expires_at, s.last_seen_at,"
@@ -318,7 +318,7 @@ public final class JdbcAccountStore implements AccountStore {
 
   // ---- rows ------------------------------------------------------------------------------------
 
-  private static Account account(ResultSet row) throws SQLException {
+  static Account account(ResultSet row) throws SQLException {
     return new Account(row.getLong("user_id"), row.getString("user_name"),
         Optional.ofNullable(row.getString("display_name")), Optional.ofNullable(row.getString("email")),
         row.getBoolean("email_verified"), Rows.parse(Role.class, row.getString("role")),

@@ -11,6 +11,7 @@ import dev.parley.server.store.Database;
 import dev.parley.server.store.IdGenerator;
 import dev.parley.server.store.JdbcAccountStore;
 import dev.parley.server.store.JdbcChatStore;
+import dev.parley.server.store.JdbcTwoFactorStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +82,9 @@ class AccountServiceTest {
         events.add("user " + userId);
       }
     };
-    accounts = new AccountService(store, tokens, passwords, storeExecutor, hashExecutor, recorder, clock);
+    TwoFactorService twoFactor = new TwoFactorService(new JdbcTwoFactorStore(database), store, passwords,
+        storeExecutor, hashExecutor, "Parley", clock);
+    accounts = new AccountService(store, tokens, passwords, storeExecutor, hashExecutor, recorder, twoFactor, clock);
   }
 
   @AfterEach

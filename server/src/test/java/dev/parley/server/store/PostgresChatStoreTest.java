@@ -135,9 +135,9 @@ class PostgresChatStoreTest extends ChatStoreContract {
           tables.add(rows.getString(1));
         }
       }
-      assertThat(tables).containsExactly("email_codes", "flyway_schema_history", "memberships", "message_clock",
-          "messages", "personal_tokens", "refresh_tokens", "rooms", "signing_key", "socket_sessions", "users",
-          "web_sessions");
+      assertThat(tables).containsExactly("account_identities", "email_codes", "flyway_schema_history", "memberships",
+          "message_clock", "messages", "personal_tokens", "refresh_tokens", "rooms", "sign_in_challenges",
+          "signing_key", "socket_sessions", "totp_credentials", "totp_recovery_codes", "users", "web_sessions");
     }
   }
 
