@@ -41,7 +41,7 @@ final class ClusterScenario implements Scenario {
   ClusterScenario(BenchContext ctx) {
     this.ctx = ctx;
     GeneratorOptions o = ctx.options();
-    this.members = (int) o.size("members", o.quick() ? 400 : 1_000);
+    this.members = (int) o.size("members", o.quick() ? 200 : 1_000);
     this.senders = (int) o.size("senders", o.quick() ? 10 : 20);
     this.groups = Math.max(2, o.targets().size());
     // Fails early on sizes that leave a node without clients or senders.
