@@ -3,31 +3,43 @@
 # bench/results/<date>.md (bench/results/<date>-quick.md with --quick) and to stdout.
 #
 #   bench/run.sh [--quick] [scenario...]
-#       scenarios: idle fanout fanout10k rooms dm durable durable-pg history reconnect (default: all)
+#       scenarios: idle fanout fanout10k rooms dm durable durable-pg history reconnect cluster
+#       (default: all)
 #
 # Each scenario gets a fresh server process per side: ParleyBenchServer or the chat server
 # (server/target/parley.jar) for Parley, bench/peer/server.js for the peer; the chat scenarios get
-# a fresh SQLite data folder or PostgreSQL database ($BENCH_PG, dropped after). Servers run on CPU
-# $BENCH_SERVER_CPU (1), the generator on CPU $BENCH_GENERATOR_CPU (0): same treatment for both
-# servers, and the generator never competes with the server it measures. See bench/README.md.
+# a fresh SQLite data folder or PostgreSQL database ($BENCH_PG, dropped after); cluster runs two
+# nodes per side on a Redis of its own (or $BENCH_REDIS_URL), and one Parley node alone. Servers
+# run on CPU $BENCH_SERVER_CPU (1), the generator on CPU $BENCH_GENERATOR_CPU (0): same treatment
+# for both servers, and the generator never competes with the server it measures. See
+# bench/README.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$ROOT/bench"
 JAR="$BENCH/target/parley-bench.jar"
-ALL_SCENARIOS=(idle fanout fanout10k rooms dm durable durable-pg history reconnect)
+ALL_SCENARIOS=(idle fanout fanout10k rooms dm durable durable-pg history reconnect cluster)
 PARLEY_JAR="$ROOT/server/target/parley.jar"
 # PostgreSQL for durable-pg and history: a database per scenario and side is created and dropped.
 PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
 PG_PORT=${BENCH_PG_PORT:-5432}
 PG_USER=${BENCH_PG_USER:-postgres}
+# Redis for cluster: the nodes of each side meet there. By default a redis-server of the side's own
+# on a free port, because Parley's channels have fixed names (parley:*): on a shared Redis its
+# nodes would hear, and be heard by, any other Parley cluster there (another run's, a test's).
+# BENCH_REDIS_URL=redis://127.0.0.1:6379 uses that Redis instead, when no other Parley cluster
+# listens on it; the peer's adapter then keeps to channels under a prefix of this run's own.
+REDIS_URL=""
 SERVER_CPU=${BENCH_SERVER_CPU:-1}
 GENERATOR_CPU=${BENCH_GENERATOR_CPU:-0}
 PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:--Xmx2g}
 GENERATOR_JAVA_OPTS=${GENERATOR_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseParallelGC}
+# Extra Maven options for the build (-o, say, on a machine without the network).
+# shellcheck disable=SC2206
+MVN_OPTS=(${BENCH_MVN_OPTS:-})
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 QUICK=""
@@ -36,7 +48,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) QUICK="--quick" ;;
     -h|--help) usage; exit 0 ;;
-    idle|fanout|fanout10k|rooms|dm|durable|durable-pg|history|reconnect) SCENARIOS+=("$arg") ;;
+    idle|fanout|fanout10k|rooms|dm|durable|durable-pg|history|reconnect|cluster) SCENARIOS+=("$arg") ;;
     *) echo "unknown argument: $arg" >&2; usage >&2; exit 2 ;;
   esac
 done
@@ -45,25 +57,43 @@ if [ ${#SCENARIOS[@]} -eq 0 ]; then
 fi
 
 # chat: the scenario runs against the chat server (the /chat namespace); pg: it needs PostgreSQL.
-is_chat() { case "$1" in durable|durable-pg|history|reconnect) return 0 ;; *) return 1 ;; esac; }
-uses_pg() { case "$1" in durable-pg|history) return 0 ;; *) return 1 ;; esac; }
-# The sides a scenario has: the durable peer would need SQLite, which Node.js 20 does not have.
-sides_of() { if [ "$1" = durable ]; then echo parley; else echo parley peer; fi; }
+is_chat() { case "$1" in durable|durable-pg|history|reconnect|cluster) return 0 ;; *) return 1 ;; esac; }
+uses_pg() { case "$1" in durable-pg|history|cluster) return 0 ;; *) return 1 ;; esac; }
+# The sides a scenario has: the durable peer would need SQLite, which Node.js 20 does not have;
+# cluster measures one Parley node alone too (parley-1node), to read the two nodes' figure against.
+sides_of() {
+  case "$1" in
+    durable) echo parley ;;
+    cluster) echo parley-1node parley peer ;;
+    *) echo parley peer ;;
+  esac
+}
+# How many server processes a side runs.
+nodes_of() { if [ "$1" = cluster ] && [ "$2" != parley-1node ]; then echo 2; else echo 1; fi; }
 
 NEED_CHAT=""
 NEED_PG=""
+NEED_REDIS=""
 for scenario in "${SCENARIOS[@]}"; do
   if is_chat "$scenario"; then NEED_CHAT=yes; fi
   if uses_pg "$scenario"; then NEED_PG=yes; fi
+  if [ "$scenario" = cluster ]; then NEED_REDIS=yes; fi
 done
 
 TOOLS=(java mvn node npm taskset)
 if [ -n "$NEED_PG" ]; then TOOLS+=(psql createdb dropdb); fi
+if [ -n "$NEED_REDIS" ]; then TOOLS+=(redis-cli); fi
+if [ -n "$NEED_REDIS" ] && [ -z "${BENCH_REDIS_URL:-}" ]; then TOOLS+=(redis-server); fi
 for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null || { echo "bench/run.sh needs $tool on PATH" >&2; exit 1; }
 done
 if [ -n "$NEED_PG" ] && ! psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
   echo "PostgreSQL does not answer at $PG_USER@$PG_HOST:$PG_PORT (set BENCH_PG_HOST, BENCH_PG_PORT, BENCH_PG_USER)" >&2
+  exit 1
+fi
+if [ -n "$NEED_REDIS" ] && [ -n "${BENCH_REDIS_URL:-}" ] \
+    && [ "$(redis-cli -u "$BENCH_REDIS_URL" ping 2>/dev/null)" != PONG ]; then
+  echo "Redis does not answer at BENCH_REDIS_URL=$BENCH_REDIS_URL" >&2
   exit 1
 fi
 # The history room's size: a million messages, a tenth of it for --quick.
@@ -72,23 +102,46 @@ HISTORY_ROWS=${BENCH_HISTORY_ROWS:-$([ -n "$QUICK" ] && echo 100000 || echo 1000
 NO_LIMITS=(--rate-messages 1000000 --rate-message-burst 1000000 --rate-requests 1000000 --rate-connections 1000000)
 
 DAY=$(date +%F)
+RUN_ID="$(date +%Y%m%d%H%M%S)-$$"
 REPORT="$BENCH/results/$DAY${QUICK:+-quick}.md"
 WORK="$BENCH/results/$(date +%F-%H%M%S).tmp"
 mkdir -p "$WORK"
 
-SERVER_PID=""
+# The server processes of the scenario and side running now (two nodes for cluster).
+SERVER_PIDS=()
 DATABASE=""
 DATA_DIR=""
-cleanup() {
-  local i
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for i in $(seq 1 100); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
+# The side's own redis-server, if one runs.
+REDIS_PID=""
+REDIS_VERSION=""
+# Stops every server process: SIGTERM to all, up to 10 s for them to finish, then SIGKILL.
+stop_pids() {
+  local pid i alive
+  for pid in "${SERVER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for i in $(seq 1 100); do
+    alive=""
+    for pid in "${SERVER_PIDS[@]}"; do
+      if kill -0 "$pid" 2>/dev/null; then alive=yes; fi
     done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+    [ -n "$alive" ] || break
+    sleep 0.1
+  done
+  for pid in "${SERVER_PIDS[@]}"; do
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  SERVER_PIDS=()
+}
+cleanup() {
+  if [ ${#SERVER_PIDS[@]} -gt 0 ]; then
+    stop_pids
+  fi
+  if [ -n "$REDIS_PID" ]; then
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+    REDIS_PID=""
   fi
   if [ -n "$DATABASE" ]; then
     dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$DATABASE" 2>/dev/null \
@@ -106,10 +159,10 @@ trap 'exit 130' INT TERM
 if [ -n "$NEED_CHAT" ]; then
   echo "== building the chat server and the bench module" >&2
   # The web app's build (npm, Vite) prints even with -q: keep stdout for the table.
-  (cd "$ROOT" && mvn -q -Dmaven.test.skip=true -DskipTests -pl server,bench -am package) >&2
+  (cd "$ROOT" && mvn -q "${MVN_OPTS[@]}" -Dmaven.test.skip=true -DskipTests -pl server,bench -am package) >&2
 else
   echo "== building the bench module" >&2
-  (cd "$ROOT" && mvn -q -Dmaven.test.skip=true -DskipTests -pl bench -am package) >&2
+  (cd "$ROOT" && mvn -q "${MVN_OPTS[@]}" -Dmaven.test.skip=true -DskipTests -pl bench -am package) >&2
 fi
 echo "== installing the Node.js peer (npm ci)" >&2
 (cd "$BENCH/peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) \
@@ -141,15 +194,39 @@ wait_listening() {
   return 1
 }
 
-# start_server SCENARIO parley|peer PORT LOG: starts the server pinned to SERVER_CPU, with a fresh
-# data folder or database for the chat scenarios; sets SERVER_PID (and DATA_DIR, DATABASE).
-start_server() {
-  local scenario=$1 side=$2 port=$3 log=$4 url=""
-  if uses_pg "$scenario"; then
-    DATABASE="parley_bench_$(date +%Y%m%d%H%M%S)_$$_${scenario//-/_}_$side"
-    createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$DATABASE"
-    url="postgresql://$PG_USER@$PG_HOST:$PG_PORT/$DATABASE"
+# start_redis SIDE LOG: sets REDIS_URL to BENCH_REDIS_URL, or to a redis-server of the side's own
+# started on a free port (REDIS_PID), without persistence, as the machine's own is run.
+start_redis() {
+  local side=$1 log=$2 port
+  if [ -n "${BENCH_REDIS_URL:-}" ]; then
+    REDIS_URL=$BENCH_REDIS_URL
+    # Parley's nodes and another Parley cluster on one Redis would deliver each other's messages.
+    if [ "$side" != peer ] \
+        && [ "$(redis-cli -u "$REDIS_URL" pubsub numsub parley:messages 2>/dev/null | sed -n 2p)" != 0 ]; then
+      echo "another Parley cluster listens on $REDIS_URL (parley:messages): not starting one beside it;" \
+        "unset BENCH_REDIS_URL to run on a Redis of the benchmark's own" >&2
+      return 1
+    fi
+  else
+    port=$(free_port)
+    redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$WORK" >"$log" 2>&1 &
+    REDIS_PID=$!
+    if ! wait_listening "$port" "$REDIS_PID"; then
+      echo "redis-server did not start; its log:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    REDIS_URL="redis://127.0.0.1:$port"
   fi
+  REDIS_VERSION=$(redis-cli -u "$REDIS_URL" info server 2>/dev/null | tr -d '\r' | sed -n 's/^redis_version://p')
+}
+
+# start_node SCENARIO SIDE NODE LOG URL: starts one server process pinned to SERVER_CPU on a free
+# port; NODE is its node id in a cluster (0: no cluster). Adds its pid to SERVER_PIDS and its port
+# to PORTS, once it listens.
+start_node() {
+  local scenario=$1 side=$2 node=$3 log=$4 url=$5 port
+  port=$(free_port)
   if ! is_chat "$scenario"; then
     if [ "$side" = parley ]; then
       # shellcheck disable=SC2086
@@ -157,47 +234,85 @@ start_server() {
     else
       taskset -c "$SERVER_CPU" node --expose-gc "$BENCH/peer/server.js" "$port" >"$log" 2>&1 &
     fi
-  elif [ "$side" = parley ]; then
-    DATA_DIR="$WORK/$scenario-parley.data"
-    mkdir -p "$DATA_DIR"
+  elif [ "$side" != peer ]; then
+    local cluster=()
+    if [ "$node" -gt 0 ]; then cluster=(--redis "$REDIS_URL" --node-id "$node"); fi
     # shellcheck disable=SC2086
     taskset -c "$SERVER_CPU" java $PARLEY_JAVA_OPTS -jar "$PARLEY_JAR" --host 127.0.0.1 --port "$port" \
-      --data-dir "$DATA_DIR" ${url:+--db "$url"} --log-level WARN "${NO_LIMITS[@]}" >"$log" 2>&1 &
+      --data-dir "$DATA_DIR" ${url:+--db "$url"} "${cluster[@]}" --log-level WARN "${NO_LIMITS[@]}" >"$log" 2>&1 &
   else
-    taskset -c "$SERVER_CPU" node "$BENCH/peer/server.js" "$port" --chat ${url:+--db "$url"} >"$log" 2>&1 &
+    local cluster=()
+    # The adapter's channels under a prefix of this run's own: nothing else on the Redis hears them.
+    if [ "$node" -gt 0 ]; then cluster=(--redis "$REDIS_URL" --redis-key "parley-bench-$RUN_ID"); fi
+    taskset -c "$SERVER_CPU" node "$BENCH/peer/server.js" "$port" --chat ${url:+--db "$url"} "${cluster[@]}" \
+      >"$log" 2>&1 &
   fi
-  SERVER_PID=$!
-  if ! wait_listening "$port" "$SERVER_PID"; then
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  if ! wait_listening "$port" "$pid"; then
     echo "the $side server did not start; its log:" >&2
     cat "$log" >&2
     return 1
   fi
+  PORTS+=("$port")
+}
+
+# start_server SCENARIO SIDE: starts the side's server (the nodes of a cluster one after the other,
+# so that only one of them creates the schema), with a fresh data folder or database for the chat
+# scenarios; sets SERVER_PIDS, PORTS and LOGS (and DATA_DIR, DATABASE).
+start_server() {
+  local scenario=$1 side=$2 url="" nodes node
+  nodes=$(nodes_of "$scenario" "$side")
+  PORTS=()
+  LOGS=()
+  if uses_pg "$scenario"; then
+    DATABASE="parley_bench_$(date +%Y%m%d%H%M%S)_$$_${scenario//-/_}_${side//-/_}"
+    createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$DATABASE"
+    url="postgresql://$PG_USER@$PG_HOST:$PG_PORT/$DATABASE"
+  fi
+  if is_chat "$scenario" && [ "$side" != peer ]; then
+    # One folder for every node: they sign tokens with the same key, as a cluster must.
+    DATA_DIR="$WORK/$scenario-$side.data"
+    mkdir -p "$DATA_DIR"
+  fi
+  if [ "$nodes" -gt 1 ]; then
+    start_redis "$side" "$WORK/$scenario-$side.redis.log" || return 1
+  fi
+  if [ "$nodes" -eq 1 ]; then
+    LOGS=("$WORK/$scenario-$side.server.log")
+    start_node "$scenario" "$side" 0 "${LOGS[0]}" "$url" || return 1
+  else
+    for node in $(seq 1 "$nodes"); do
+      LOGS+=("$WORK/$scenario-$side.node$node.log")
+      start_node "$scenario" "$side" "$node" "${LOGS[$((node - 1))]}" "$url" || return 1
+    done
+  fi
   if [ "$scenario" = history ]; then
     local t0=$SECONDS
-    psql -q -v rows="$HISTORY_ROWS" -f "$BENCH/seed/history-$side.sql" "$url" >>"$log" 2>&1 \
-      || { echo "seeding the history room failed; see $log" >&2; return 1; }
+    psql -q -v rows="$HISTORY_ROWS" -f "$BENCH/seed/history-$side.sql" "$url" >>"${LOGS[0]}" 2>&1 \
+      || { echo "seeding the history room failed; see ${LOGS[0]}" >&2; return 1; }
     echo "   seeded $HISTORY_ROWS messages in $(( SECONDS - t0 )) s" >&2
   fi
 }
 
 stop_server() {
   cleanup
-  SERVER_PID=""
 }
 
 START=$(date +%s)
 for scenario in "${SCENARIOS[@]}"; do
   for side in $(sides_of "$scenario"); do
-    port=$(free_port)
     started=$SECONDS
-    echo "== $scenario against $side (port $port)" >&2
-    if ! start_server "$scenario" "$side" "$port" "$WORK/$scenario-$side.server.log"; then
+    echo "== $scenario against $side" >&2
+    if ! start_server "$scenario" "$side"; then
       stop_server
       continue
     fi
+    echo "   port${PORTS[1]:+s} $(IFS=,; echo "${PORTS[*]}")" >&2
     # shellcheck disable=SC2086
     if ! taskset -c "$GENERATOR_CPU" java $GENERATOR_JAVA_OPTS -cp "$JAR" dev.parley.bench.LoadGenerator \
-        --scenario "$scenario" --server "$side" --port "$port" --server-pid "$SERVER_PID" $QUICK \
+        --scenario "$scenario" --server "$side" --port "$(IFS=,; echo "${PORTS[*]}")" \
+        --server-pid "$(IFS=,; echo "${SERVER_PIDS[*]}")" $QUICK \
         --out "$WORK/$scenario-$side.json" >/dev/null 2>"$WORK/$scenario-$side.generator.log"; then
       echo "the generator failed on $scenario against $side; last lines of its log:" >&2
       tail -n 20 "$WORK/$scenario-$side.generator.log" >&2
@@ -224,6 +339,14 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
       "PostgreSQL $(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc 'SHOW server_version' 2>/dev/null)" \
       "database (durable-pg, history: $HISTORY_ROWS messages), rate limits off; the peer in memory (reconnect) or on" \
       "PostgreSQL through \`pg\` (durable-pg, history)."
+  fi
+  if [ -n "$NEED_REDIS" ]; then
+    echo "Cluster: two nodes per side, both pinned to CPU $SERVER_CPU, on one fresh PostgreSQL database and Redis" \
+      "$REDIS_VERSION (${BENCH_REDIS_URL:-a redis-server per side}; not pinned, its CPU not counted);" \
+      "Parley's node ids 1 and 2, the peer with @socket.io/redis-adapter" \
+      "$(node -p "require('$BENCH/peer/node_modules/@socket.io/redis-adapter/package.json').version" 2>/dev/null)" \
+      "on \`redis\` $(node -p "require('$BENCH/peer/node_modules/redis/package.json').version" 2>/dev/null);" \
+      "and one Parley node alone (parley-1node) under the same load."
   fi
   echo
   echo "Ratio is Parley's advantage: above 1× Parley is better (more throughput, less memory, lower latency)."

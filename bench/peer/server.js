@@ -13,10 +13,13 @@
 // reconnect): the /chat namespace of docs/protocol.md, as far as the benchmarks use it, written the
 // way the tutorial would extend itself — connection-state recovery on, messages kept in
 // PostgreSQL through the `pg` package when --db is given (one INSERT per message with a pool),
-// otherwise in memory. See chat.js.
+// otherwise in memory. See chat.js. With --redis it is one node of several (scenario cluster): the
+// Redis adapter step of the Socket.IO docs, `@socket.io/redis-adapter` on two `redis` clients,
+// so that io.to(room).emit reaches the sockets of every node. Its channels start with --redis-key
+// (the adapter's `key` option, default socket.io), so that runs on a shared Redis stay apart.
 //
 // Usage: node --expose-gc server.js [port]                  (PORT in the environment works too; default 3000)
-//        node server.js port --chat [--db postgresql://…]
+//        node server.js port --chat [--db postgresql://…] [--redis redis://… [--redis-key PREFIX]]
 
 const http = require('http');
 const { Server } = require('socket.io');
@@ -24,7 +27,10 @@ const { Server } = require('socket.io');
 const args = process.argv.slice(2);
 const port = Number(args.find((a) => /^[0-9]+$/.test(a)) || process.env.PORT || 3000);
 const chatMode = args.includes('--chat');
-const dbUrl = args.includes('--db') ? args[args.indexOf('--db') + 1] : null;
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : null);
+const dbUrl = option('--db');
+const redisUrl = option('--redis');
+const redisKey = option('--redis-key') || 'socket.io';
 
 const httpServer = http.createServer((req, res) => {
   res.writeHead(404);
@@ -107,21 +113,40 @@ function tutorial(socket) {
   });
 }
 
+// The Redis adapter as its README sets it up: a publishing client and a duplicate that subscribes.
+async function redisAdapter(url, key) {
+  const { createClient } = require('redis');
+  const { createAdapter } = require('@socket.io/redis-adapter');
+  const pubClient = createClient({ url });
+  const subClient = pubClient.duplicate();
+  pubClient.on('error', (err) => console.error('redis:', err.message));
+  subClient.on('error', (err) => console.error('redis:', err.message));
+  await Promise.all([pubClient.connect(), subClient.connect()]);
+  io.adapter(createAdapter(pubClient, subClient, { key }));
+  return () => Promise.all([pubClient.quit(), subClient.quit()]);
+}
+
+// What to close on shutdown, newest first.
+const closers = [];
+
 async function main() {
-  let store = null;
   if (chatMode) {
     const chat = require('./chat');
-    store = dbUrl ? await chat.postgresStore(dbUrl) : chat.memoryStore();
+    if (redisUrl) {
+      // Before the namespace exists, so that /chat gets the Redis adapter.
+      closers.unshift(await redisAdapter(redisUrl, redisKey));
+    }
+    const store = dbUrl ? await chat.postgresStore(dbUrl) : chat.memoryStore();
+    closers.unshift(() => store.close());
     chat.serve(io.of('/chat'), store);
   } else {
     io.on('connection', tutorial);
   }
   httpServer.listen(port, '127.0.0.1', () => {
     console.log(`peer listening on 127.0.0.1:${port} (socket.io ${require('socket.io/package.json').version}, ` +
-      (chatMode ? `chat, ${dbUrl ? 'PostgreSQL' : 'in memory'})` :
+      (chatMode ? `chat, ${dbUrl ? 'PostgreSQL' : 'in memory'}${redisUrl ? `, Redis adapter (key ${redisKey})` : ''})` :
         `gc ${typeof global.gc === 'function' ? 'exposed' : 'not exposed'})`));
   });
-  return store;
 }
 
 const started = main().catch((err) => {
@@ -131,7 +156,10 @@ const started = main().catch((err) => {
 
 function shutdown() {
   io.close();
-  httpServer.close(() => started.then((store) => (store ? store.close() : null)).finally(() => process.exit(0)));
+  httpServer.close(() => started
+    .then(() => closers.reduce((done, close) => done.then(close), Promise.resolve()))
+    .catch((err) => console.error('peer did not close cleanly:', err.message))
+    .finally(() => process.exit(0)));
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGTERM', shutdown);

@@ -16,14 +16,34 @@ record BenchContext(GeneratorOptions options, ObjectMapper mapper, MicroClock cl
     return new ClientPool(options.target(), options.sources(), options.ioThreads(), listener, sessions);
   }
 
-  /** Server CPU seconds so far, or -1 when the server's pid is unknown. */
-  double serverCpuSeconds() {
-    return options.serverPid().isPresent() ? ProcessStats.cpuSeconds(options.serverPid().getAsLong()) : -1;
+  /** A pool of clients to {@code target}, one of the cluster's nodes. */
+  ClientPool newPool(java.net.InetSocketAddress target, ClientListener listener,
+      java.util.function.IntFunction<NamespaceSession> sessions) {
+    return new ClientPool(target, options.sources(), options.ioThreads(), listener, sessions);
   }
 
-  /** Server RSS in bytes, or -1 when the server's pid is unknown. */
+  /** Server CPU seconds so far, of every node together, or -1 when the server's pid is unknown. */
+  double serverCpuSeconds() {
+    if (options.serverPids().isEmpty()) {
+      return -1;
+    }
+    double seconds = 0;
+    for (long pid : options.serverPids()) {
+      seconds += ProcessStats.cpuSeconds(pid);
+    }
+    return seconds;
+  }
+
+  /** Server RSS in bytes, of every node together, or -1 when the server's pid is unknown. */
   long serverRssBytes() {
-    return options.serverPid().isPresent() ? ProcessStats.rssBytes(options.serverPid().getAsLong()) : -1;
+    if (options.serverPids().isEmpty()) {
+      return -1;
+    }
+    long bytes = 0;
+    for (long pid : options.serverPids()) {
+      bytes += ProcessStats.rssBytes(pid);
+    }
+    return bytes;
   }
 
   /** Joins {@code room} and completes when the server acknowledged it. */

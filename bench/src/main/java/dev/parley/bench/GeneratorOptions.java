@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -15,8 +14,10 @@ import java.util.Set;
  *
  * @param scenario which scenario to run
  * @param server label of the server under test in the result ({@code parley}, {@code peer})
- * @param target the server's address
- * @param serverPid the server's process id, for its CPU time and RSS; empty if unknown
+ * @param targets the server's address; several nodes of one cluster (scenario {@code cluster}) in
+ *     the order their clients are split over them
+ * @param serverPids the server's process ids, one per node, for their CPU time and RSS; empty if
+ *     unknown
  * @param quick small sizes and short steps (a smoke run)
  * @param sources local addresses the client sockets bind to
  * @param ioThreads event loop threads of the generator
@@ -27,14 +28,19 @@ import java.util.Set;
  *     {@code --rate}, {@code --fanout-rate}, {@code --in-flight}, {@code --step-seconds})
  * @param args the command line as given, for starting workers
  */
-public record GeneratorOptions(String scenario, String server, InetSocketAddress target, OptionalLong serverPid,
-    boolean quick, SourceAddresses sources, int ioThreads, int clientsPerProcess, Optional<Path> out, Share share,
+public record GeneratorOptions(String scenario, String server, List<InetSocketAddress> targets,
+    List<Long> serverPids, boolean quick, SourceAddresses sources, int ioThreads, int clientsPerProcess, Optional<Path> out, Share share,
     Map<String, Double> sizes, List<String> args) {
 
   private static final Set<String> SIZE_FLAGS = Set.of("clients", "members", "rooms", "rate", "fanout-rate",
-      "in-flight", "step-seconds");
+      "in-flight", "step-seconds", "senders");
 
   public GeneratorOptions {
+    targets = List.copyOf(targets);
+    serverPids = List.copyOf(serverPids);
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("--port needs at least one port");
+    }
     if (ioThreads <= 0) {
       throw new IllegalArgumentException("--io-threads must be positive: " + ioThreads);
     }
@@ -44,6 +50,11 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
     }
     sizes = Map.copyOf(sizes);
     args = List.copyOf(args);
+  }
+
+  /** The server's address, or its first node's. */
+  public InetSocketAddress target() {
+    return targets.get(0);
   }
 
   /** A size override, or {@code otherwise}. */
@@ -56,10 +67,12 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
     return String.join("\n",
         "usage: LoadGenerator --scenario NAME --port PORT [options]",
         "  scenarios: idle fanout fanout10k rooms dm (the tutorial events: ParleyBenchServer, the peer);",
-        "             durable durable-pg history reconnect (the /chat namespace: parley.jar, the peer's --chat)",
+        "             durable durable-pg history reconnect cluster",
+        "             (the /chat namespace: parley.jar, the peer's --chat)",
+        "  --port P[,P...]             server port; cluster: one per node, the clients split over them",
         "  --host ADDR                 server address (127.0.0.1)",
         "  --server NAME               label of the server in the result (server)",
-        "  --server-pid PID            server process, for its CPU time and RSS",
+        "  --server-pid PID[,PID...]   server processes (one per node), for their CPU time and RSS",
         "  --quick                     small sizes, short steps",
         "  --sources A-B               source addresses to bind (127.0.0.2-127.0.0.9)",
         "  --io-threads N              generator event loops (1)",
@@ -69,7 +82,8 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
         "  --rooms N                   durable: rooms the senders are spread over (clients / 4)",
         "  --rate R                    history: pages/s (200); reconnect: messages/s of the sender (10)",
         "  --fanout-rate R             history: fan-out deliveries/s beside the pages (80000)",
-        "  --in-flight N               reconnect: handshakes at a time in the storm (500)");
+        "  --in-flight N               reconnect: handshakes at a time in the storm (500)",
+        "  --senders N                 cluster: members of the room that send, split over the nodes (20)");
   }
 
   /** Parses the command line. */
@@ -91,7 +105,7 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
       }
     }
     String scenario = required(flags, "scenario");
-    int port = Integer.parseInt(required(flags, "port"));
+    List<Integer> ports = numbers(required(flags, "port"), "--port").stream().map(Math::toIntExact).toList();
     Map<String, Double> sizes = new HashMap<>();
     for (String size : SIZE_FLAGS) {
       if (flags.containsKey(size)) {
@@ -99,10 +113,10 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
       }
     }
     String host = flags.getOrDefault("host", "127.0.0.1");
-    String pid = flags.get("server-pid");
+    String pids = flags.get("server-pid");
     GeneratorOptions options = new GeneratorOptions(scenario, flags.getOrDefault("server", "server"),
-        new InetSocketAddress(host, port),
-        pid == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid)),
+        ports.stream().map(port -> new InetSocketAddress(host, port)).toList(),
+        pids == null ? List.of() : numbers(pids, "--server-pid"),
         quick,
         SourceAddresses.parse(flags.getOrDefault("sources", "127.0.0.2-127.0.0.9")),
         Integer.parseInt(flags.getOrDefault("io-threads", "1")),
@@ -132,6 +146,19 @@ public record GeneratorOptions(String scenario, String server, InetSocketAddress
       }
     }
     return args;
+  }
+
+  /** A comma-separated list of whole numbers. */
+  private static List<Long> numbers(String list, String flag) {
+    List<Long> numbers = new ArrayList<>();
+    for (String n : list.split(",", -1)) {
+      try {
+        numbers.add(Long.parseLong(n.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(flag + " takes numbers separated by commas: " + list);
+      }
+    }
+    return numbers;
   }
 
   private static String required(Map<String, String> flags, String name) {

@@ -19,7 +19,7 @@ public final class LoadGenerator {
 
   /** The scenarios this generator knows, by name. */
   public static final List<String> SCENARIOS = List.of("idle", "fanout", "fanout10k", "rooms", "dm", "durable",
-      "durable-pg", "history", "reconnect");
+      "durable-pg", "history", "reconnect", "cluster");
 
   public static void main(String[] args) throws Exception {
     GeneratorOptions options;
@@ -56,6 +56,7 @@ public final class LoadGenerator {
       case "durable", "durable-pg" -> new DurableScenario(ctx, ctx.options().scenario());
       case "history" -> new HistoryScenario(ctx);
       case "reconnect" -> new ReconnectScenario(ctx);
+      case "cluster" -> new ClusterScenario(ctx);
       default -> throw new IllegalArgumentException("unknown scenario " + ctx.options().scenario()
           + "; known: " + SCENARIOS);
     };

@@ -23,6 +23,10 @@ import java.util.stream.Stream;
 public final class ReportTable {
   private static final String PARLEY = "parley";
   private static final String PEER = "peer";
+  /** The cluster scenario's one Parley node alone, which its two nodes are read against. */
+  private static final String ONE_NODE = "parley-1node";
+  /** The share of one node's figure a cluster of two must keep. */
+  private static final double CLUSTER_SHARE = 0.8;
 
   /**
    * A scenario's target: how it reads in the table and how it is checked.
@@ -34,25 +38,30 @@ public final class ReportTable {
 
   @FunctionalInterface
   private interface TargetCheck {
-    /** Whether Parley's result and its ratio to the peer meet the target; empty if none is set. */
-    Optional<Boolean> met(ScenarioResult parley, double ratio);
+    /**
+     * Whether Parley's result and its ratio to the peer meet the target; empty if none is set.
+     * {@code sides} holds every result of the scenario, by server.
+     */
+    Optional<Boolean> met(ScenarioResult parley, double ratio, Map<String, ScenarioResult> sides);
   }
 
   private static final Map<String, Target> TARGETS = Map.of(
-      "idle", new Target("≤ 2 KB heap/conn and ≥ 5×", (p, r) -> Optional.of(p.value() <= 2048 && r >= 5), true),
-      "fanout", new Target("≥ 8× (p99 ≤ 50 ms)", (p, r) -> Optional.of(r >= 8), true),
-      "fanout10k", new Target("≥ 8× (p99 ≤ 250 ms)", (p, r) -> Optional.of(r >= 8), true),
-      "rooms", new Target("none set (p99 ≤ 50 ms)", (p, r) -> Optional.empty(), true),
-      "dm", new Target("p99 ≤ 5 ms", (p, r) -> Optional.of(p.value() <= 5), false),
-      "durable", new Target("≥ 50,000/s on SQLite, p99 ack ≤ 20 ms", (p, r) -> Optional.of(p.value() >= 50_000),
+      "idle", new Target("≤ 2 KB heap/conn and ≥ 5×", (p, r, s) -> Optional.of(p.value() <= 2048 && r >= 5), true),
+      "fanout", new Target("≥ 8× (p99 ≤ 50 ms)", (p, r, s) -> Optional.of(r >= 8), true),
+      "fanout10k", new Target("≥ 8× (p99 ≤ 250 ms)", (p, r, s) -> Optional.of(r >= 8), true),
+      "rooms", new Target("none set (p99 ≤ 50 ms)", (p, r, s) -> Optional.empty(), true),
+      "dm", new Target("p99 ≤ 5 ms", (p, r, s) -> Optional.of(p.value() <= 5), false),
+      "durable", new Target("≥ 50,000/s on SQLite, p99 ack ≤ 20 ms", (p, r, s) -> Optional.of(p.value() >= 50_000),
           false),
       "durable-pg", new Target("≥ 30,000/s on PostgreSQL, p99 ack ≤ 20 ms",
-          (p, r) -> Optional.of(p.value() >= 30_000), false),
+          (p, r, s) -> Optional.of(p.value() >= 30_000), false),
       "history", new Target("p99 ≤ 5 ms for a 50-message page during fan-out",
-          (p, r) -> Optional.of(p.value() >= 0 && p.value() <= 5), false),
-      "reconnect", new Target("all caught up ≤ 5 s, zero lost", (p, r) -> Optional.of(p.value() >= 0
+          (p, r, s) -> Optional.of(p.value() >= 0 && p.value() <= 5), false),
+      "reconnect", new Target("all caught up ≤ 5 s, zero lost", (p, r, s) -> Optional.of(p.value() >= 0
           && p.value() <= 5 && p.figures().getOrDefault("lost", 1.0) == 0
-          && p.figures().getOrDefault("duplicates", 1.0) == 0), false));
+          && p.figures().getOrDefault("duplicates", 1.0) == 0), false),
+      "cluster", new Target("two nodes ≥ 0.8× one node (p99 ≤ 50 ms)",
+          (p, r, s) -> clusterShare(p, s).map(share -> share >= CLUSTER_SHARE), false));
 
   /** Scenarios whose peer does not exist: the durable peer would need SQLite, which Node 20 lacks. */
   private static final Set<String> NO_PEER = Set.of("durable");
@@ -91,7 +100,7 @@ public final class ReportTable {
       Map<String, ScenarioResult> byServer = results.getOrDefault(scenario, Map.of());
       Optional<ScenarioResult> parley = Optional.ofNullable(byServer.get(PARLEY));
       Optional<ScenarioResult> peer = Optional.ofNullable(byServer.get(PEER));
-      Target target = TARGETS.getOrDefault(scenario, new Target("none set", (p, r) -> Optional.empty(), false));
+      Target target = TARGETS.getOrDefault(scenario, new Target("none set", (p, r, s) -> Optional.empty(), false));
       boolean noPeer = NO_PEER.contains(scenario);
       String ratio = "—";
       double r = Double.NaN;
@@ -101,7 +110,10 @@ public final class ReportTable {
       }
       String met = parley.isPresent() ? "—" : "no";
       if (parley.isPresent() && (peer.isPresent() || !target.usesRatio())) {
-        met = target.check().met(parley.get(), r).map(m -> m ? "yes" : "no").orElse("—");
+        met = target.check().met(parley.get(), r, byServer).map(m -> m ? "yes" : "no").orElse("—");
+        if (scenario.equals("cluster")) {
+          met += " (" + clusterNote(parley.get(), byServer) + ")";
+        }
       }
       String peerValue = noPeer ? "n/a" : peer.map(ReportTable::value).orElse("not run");
       out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |%n", scenario,
@@ -110,12 +122,34 @@ public final class ReportTable {
           noPeer ? "n/a" : peer.map(x -> cpu(x.serverCpuSeconds())).orElse("—"),
           parley.map(x -> cpu(x.generatorCpuSeconds())).orElse("—"),
           noPeer ? "n/a" : peer.map(x -> cpu(x.generatorCpuSeconds())).orElse("—")));
-      parley.ifPresent(x -> details.add("- **" + scenario + "**, parley: " + x.detail() + disconnects(x)));
+      Optional.ofNullable(byServer.get(ONE_NODE)).ifPresent(x -> details.add("- **" + scenario
+          + "**, parley, one node: " + x.detail() + disconnects(x)));
+      String parleyLabel = byServer.containsKey(ONE_NODE) ? "parley, two nodes" : "parley";
+      parley.ifPresent(x -> details.add("- **" + scenario + "**, " + parleyLabel + ": " + x.detail() + disconnects(x)));
       peer.ifPresent(x -> details.add("- **" + scenario + "**, peer: " + x.detail() + disconnects(x)));
     }
     out.append("\n");
     details.forEach(d -> out.append(d).append('\n'));
     return out.toString();
+  }
+
+  /**
+   * The cluster's figure as a share of one node's ({@code parley-1node}); empty when one node was
+   * not measured or met the bound in no step.
+   */
+  static Optional<Double> clusterShare(ScenarioResult cluster, Map<String, ScenarioResult> sides) {
+    ScenarioResult one = sides.get(ONE_NODE);
+    return one == null || one.value() <= 0 ? Optional.empty() : Optional.of(cluster.value() / one.value());
+  }
+
+  /** How the cluster's figure compares with one node's, in words for the table. */
+  private static String clusterNote(ScenarioResult cluster, Map<String, ScenarioResult> sides) {
+    ScenarioResult one = sides.get(ONE_NODE);
+    if (one == null) {
+      return "one node not run";
+    }
+    return clusterShare(cluster, sides).map(x -> String.format(Locale.ROOT, "%.2f× one node's %s", x, value(one)))
+        .orElse("one node: " + value(one));
   }
 
   /** How many times better Parley is: above 1 means Parley wins. */

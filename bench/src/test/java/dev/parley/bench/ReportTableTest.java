@@ -97,4 +97,37 @@ class ReportTableTest {
     assertThat(ReportTable.render(Map.of("history", Map.of("parley", result("history", "parley", "ms", -1, false))),
         List.of("history"))).contains("| history | over 1% unanswered | not run | — |").contains("| no |");
   }
+
+  @Test
+  void theClusterIsJudgedAgainstOneNodeAndComparedWithThePeer() {
+    Map<String, ScenarioResult> close = Map.of(
+        "parley-1node", result("cluster", "parley-1node", "msg/s", 200_000, true),
+        "parley", result("cluster", "parley", "msg/s", 170_000, true),
+        "peer", result("cluster", "peer", "msg/s", 100_000, true));
+    Map<String, ScenarioResult> far = Map.of(
+        "parley-1node", result("cluster", "parley-1node", "msg/s", 200_000, true),
+        "parley", result("cluster", "parley", "msg/s", 150_000, true));
+
+    String met = ReportTable.render(Map.of("cluster", close), List.of("cluster"));
+    String missed = ReportTable.render(Map.of("cluster", far), List.of("cluster"));
+
+    assertThat(met).contains("| cluster | 170,000/s | 100,000/s | 1.70× | two nodes ≥ 0.8× one node (p99 ≤ 50 ms) "
+        + "| yes (0.85× one node's 200,000/s) |");
+    assertThat(met).contains("- **cluster**, parley, one node: detail of parley-1node")
+        .contains("- **cluster**, parley, two nodes: detail of parley");
+    assertThat(missed).contains("| cluster | 150,000/s | not run | — | two nodes ≥ 0.8× one node (p99 ≤ 50 ms) "
+        + "| no (0.75× one node's 200,000/s) |");
+  }
+
+  @Test
+  void aClusterWithoutOneNodeToReadAgainstHasNoVerdict() {
+    String alone = ReportTable.render(Map.of("cluster", Map.of(
+        "parley", result("cluster", "parley", "msg/s", 150_000, true))), List.of("cluster"));
+    String oneFailed = ReportTable.render(Map.of("cluster", Map.of(
+        "parley-1node", result("cluster", "parley-1node", "msg/s", 0, true),
+        "parley", result("cluster", "parley", "msg/s", 150_000, true))), List.of("cluster"));
+
+    assertThat(alone).contains("| — (one node not run) |");
+    assertThat(oneFailed).contains("| — (one node: no step within bound) |");
+  }
 }
