@@ -37,6 +37,7 @@ import dev.parley.server.http.OidcApi;
 import dev.parley.server.http.WebFrontend;
 import dev.parley.server.mail.LogMailer;
 import dev.parley.server.mail.SmtpMailer;
+import dev.parley.server.store.ClusterIdentity;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.SharedSigningKey;
 import dev.parley.server.store.IdGenerator;
@@ -112,9 +113,20 @@ public final class Parley implements AutoCloseable {
     });
     int nodeId = config.clustering().nodeId();
     housekeeping = Executors.newSingleThreadScheduledExecutor(daemonThreads("housekeeping"));
-    // Join the cluster before opening anything else: a node id in use stops the start here.
-    cluster = config.clustering().redis().map(redis -> Cluster.join(redis, nodeId, housekeeping)).orElse(null);
     database = Database.open(url);
+    // The database names the cluster: clusters on other databases may share the Redis.
+    Cluster joined = null;
+    if (config.clustering().redis().isPresent()) {
+      try {
+        joined = Cluster.join(config.clustering().redis().get(), ClusterIdentity.loadOrCreate(database), nodeId,
+            housekeeping);
+      } catch (RuntimeException e) {
+        database.close();
+        housekeeping.shutdownNow();
+        throw e;
+      }
+    }
+    cluster = joined;
     // One generator for both stores: both make users, and ids must not collide.
     IdGenerator ids = new IdGenerator(nodeId);
     ChatStore store = new JdbcChatStore(database, ids);

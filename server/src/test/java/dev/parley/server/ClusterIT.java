@@ -557,6 +557,33 @@ class ClusterIT {
   }
 
   @Test
+  void twoClustersOnOneRedisDoNotHearEachOther() throws Exception {
+    Parley a = node(1, REDIS);
+    String other = "cluster_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    pg("CREATE SCHEMA " + other);
+    open.add(() -> pg("DROP SCHEMA IF EXISTS " + other + " CASCADE"));
+    String base = ChatServerPostgresIT.URL;
+    Parley b = ParleyHarness.start(dataDir.resolve("other"), "--db",
+        base + (base.contains("?") ? "&" : "?") + "currentSchema=" + other, "--redis", REDIS,
+        "--node-id", Integer.toString(nodeBase + 1));
+    open.add(b);
+    ChatClient ada = guest(a, "ada");
+    ChatClient cy = guest(b, "cy");
+    String generalA = generalOf(ada.session());
+    String generalB = generalOf(cy.session());
+
+    for (int i = 0; i < 3; i++) {
+      send(cy, generalB, "in the other cluster " + i);
+    }
+    assertThat(texts(cy, 3)).hasSize(3);
+    String own = send(ada, generalA, "in this cluster").getString("id");
+    assertThat(texts(ada, 1)).as("only its own cluster's message, not lost behind the other's ids")
+        .containsExactly(own);
+    assertThat(ada.log()).noneMatch(e -> e.contains("in the other cluster"));
+    assertThat(cy.log()).noneMatch(e -> e.contains("in this cluster"));
+  }
+
+  @Test
   void clusteringNeedsPostgresql() {
     assertThatThrownBy(() -> ParleyHarness.start(dataDir, "--redis", REDIS))
         .isInstanceOf(Config.UsageException.class).hasMessageContaining("PostgreSQL");

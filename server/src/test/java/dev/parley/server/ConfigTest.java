@@ -203,6 +203,7 @@ class ConfigTest {
     assertThat(config.guests()).isFalse();
     assertThat(config.secureCookies()).isTrue();
     assertThat(config.allowedOrigins()).isNotEmpty().allSatisfy(o -> assertThat(o).startsWith("https://"));
+    assertThat(config.trustedProxies()).isNotEmpty();
     assertThat(config.admins()).isNotEmpty();
     assertThat(config.mail().host()).isPresent();
     assertThat(config.mail().startTls()).isTrue();
@@ -214,7 +215,7 @@ class ConfigTest {
   void theProductionExamplesCommentedAlternativesAreOptionsToo(@TempDir Path dir) throws IOException {
     List<String> lines = Files.readAllLines(productionExample());
     List<String> uncommented = lines.stream()
-        .map(l -> l.matches("#[a-z-]+=.*") ? l.substring(1) : l).toList();
+        .map(l -> l.matches("#[a-z.-]+=.*") ? l.substring(1) : l).toList();
     assertThat(uncommented).as("it has commented-out alternatives").isNotEqualTo(lines);
     Path file = dir.resolve("all.properties");
     Files.write(file, uncommented);
@@ -222,6 +223,8 @@ class ConfigTest {
     Config config = Config.parse(new String[] {"--config", file.toString()}, Map.of());
 
     assertThat(config.tls()).isPresent();
+    assertThat(config.clustering().redis()).isPresent();
+    assertThat(config.oidc().providers()).hasSize(1);
   }
 
   @Test

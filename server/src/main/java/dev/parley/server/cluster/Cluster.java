@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Cluster.class);
-  static final String MESSAGES = "parley:messages";
-  static final String MEMBERS = "parley:members";
+  private final String messages;
+  private final String members;
 
   private final RedisBus bus;
   private final ClusterPresence presence;
@@ -38,16 +38,21 @@ public final class Cluster implements AutoCloseable {
 
   private Cluster(RedisBus bus, ScheduledExecutorService scheduler) {
     this.bus = bus;
+    this.messages = bus.key("messages");
+    this.members = bus.key("members");
     this.presence = new ClusterPresence(bus, scheduler);
   }
 
-  /** Joins the cluster whose Redis is at {@code redisUrl} as node {@code nodeId}. */
-  public static Cluster join(String redisUrl, int nodeId, ScheduledExecutorService scheduler) {
-    RedisBus bus = RedisBus.connect(redisUrl, nodeId);
+  /**
+   * Joins, as node {@code nodeId}, the cluster named {@code name} (its database's, see
+   * {@code ClusterIdentity}) whose nodes meet at the Redis at {@code redisUrl}.
+   */
+  public static Cluster join(String redisUrl, String name, int nodeId, ScheduledExecutorService scheduler) {
+    RedisBus bus = RedisBus.connect(redisUrl, name, nodeId);
     bus.startHeartbeat(scheduler);
     Cluster cluster = new Cluster(bus, scheduler);
-    bus.subscribe(MESSAGES, cluster::receiveMessages);
-    log.info("Node {} joined the cluster", nodeId);
+    bus.subscribe(cluster.messages, cluster::receiveMessages);
+    log.info("Node {} joined cluster {}", nodeId, name);
     return cluster;
   }
 
@@ -79,7 +84,7 @@ public final class Cluster implements AutoCloseable {
     List<WireMessage> wire = new ArrayList<>(batch.size());
     batch.forEach(m -> wire.add(WireMessage.of(m)));
     try {
-      bus.publish(MESSAGES, json.writeValueAsString(wire));
+      bus.publish(messages, json.writeValueAsString(wire));
     } catch (JsonProcessingException e) {
       log.warn("messages {}-{} not published: {}", batch.get(0).id(), batch.get(batch.size() - 1).id(),
           e.getMessage());
@@ -106,12 +111,12 @@ public final class Cluster implements AutoCloseable {
 
   /** Tells the other nodes that a user's rooms or roles changed, so they read them again. */
   public void membershipChanged(long userId) {
-    bus.publish(MEMBERS, bus.nodeId() + ":" + userId);
+    bus.publish(members, bus.nodeId() + ":" + userId);
   }
 
   /** Calls {@code listener} with each user whose rooms changed on another node. */
   public void onMembershipChange(LongConsumer listener) {
-    bus.subscribe(MEMBERS, text -> {
+    bus.subscribe(members, text -> {
       int colon = text.indexOf(':');
       if (colon > 0 && !text.substring(0, colon).equals(Integer.toString(bus.nodeId()))) {
         try {

@@ -67,7 +67,7 @@ public final class ClusterAdapter implements Adapter {
     this.local = new LocalAdapter(namespace);
     this.bus = bus;
     this.mapper = namespace.server().options().mapper();
-    this.channel = "parley:sio#" + namespace.name();
+    this.channel = bus.key("sio#" + namespace.name());
     this.replies = channel + "#" + bus.nodeId();
     bus.subscribe(channel, this::receive);
     bus.subscribe(replies, this::receiveReply);

@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterPresence implements Presence {
   private static final Logger log = LoggerFactory.getLogger(ClusterPresence.class);
-  static final String CHANNEL = "parley:presence";
-  static final String ANNOUNCED = "parley:announced";
-  private static final String HASH = "parley:presence:";
-  private static final String NODES_OF = "parley:user-nodes:";
+  private final String channel;
+  private final String announced;
+  private final String hash;
+  private final String nodesOf;
   /** Adds the node to the user's nodes; 1 when the user was not announced online yet. */
   private static final String ONLINE = "redis.call('SADD', KEYS[1], ARGV[1]) return redis.call('SADD', KEYS[2], ARGV[2])";
   /** Takes the node from the user's nodes; 1 when that was the last and the user was announced online. */
@@ -59,8 +59,12 @@ final class ClusterPresence implements Presence {
   ClusterPresence(RedisBus bus, ScheduledExecutorService scheduler) {
     this.bus = bus;
     this.redis = bus.commands();
-    this.mine = HASH + bus.nodeId();
-    bus.subscribe(CHANNEL, this::notice);
+    this.channel = bus.key("presence");
+    this.announced = bus.key("announced");
+    this.hash = bus.key("presence:");
+    this.nodesOf = bus.key("user-nodes:");
+    this.mine = hash + bus.nodeId();
+    bus.subscribe(channel, this::notice);
     // What this node holds starts empty: a hash left by an earlier run of this node id is stale.
     redis.del(mine);
     load();
@@ -101,7 +105,7 @@ final class ClusterPresence implements Presence {
 
   /** Runs a presence script for a user and node; true when it answers 1, or when Redis cannot answer. */
   private CompletableFuture<Boolean> script(String lua, long userId, int node) {
-    String[] keys = {NODES_OF + userId, ANNOUNCED};
+    String[] keys = {nodesOf + userId, announced};
     return redis.<Long>eval(lua, ScriptOutputType.INTEGER, keys, Integer.toString(node), Long.toString(userId))
         .toCompletableFuture().thenApply(n -> n != null && n == 1).exceptionally(e -> true);
   }
@@ -128,7 +132,7 @@ final class ClusterPresence implements Presence {
     out.put("name", user.name());
     out.put("kind", user.kind().name());
     out.put("online", online);
-    bus.publish(CHANNEL, out.toString());
+    bus.publish(channel, out.toString());
   }
 
   private void notice(String text) {
@@ -159,10 +163,10 @@ final class ClusterPresence implements Presence {
   private void load() {
     CompletableFuture.runAsync(() -> {
       try {
-        ScanIterator<String> keys = ScanIterator.scan(bus.syncCommands(), ScanArgs.Builder.matches(HASH + "*"));
+        ScanIterator<String> keys = ScanIterator.scan(bus.syncCommands(), ScanArgs.Builder.matches(hash + "*"));
         while (keys.hasNext()) {
           String key = keys.next();
-          int node = Integer.parseInt(key.substring(HASH.length()));
+          int node = Integer.parseInt(key.substring(hash.length()));
           if (node == bus.nodeId()) {
             continue;
           }
@@ -199,7 +203,7 @@ final class ClusterPresence implements Presence {
       }
       boolean reaper;
       try {
-        reaper = "OK".equals(bus.syncCommands().set("parley:reaped:" + node, Integer.toString(bus.nodeId()),
+        reaper = "OK".equals(bus.syncCommands().set(bus.key("reaped:" + node), Integer.toString(bus.nodeId()),
             SetArgs.Builder.nx().px(RedisBus.NODE_TTL.toMillis())));
       } catch (RuntimeException e) {
         continue;

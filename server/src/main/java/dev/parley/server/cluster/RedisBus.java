@@ -39,13 +39,15 @@ public final class RedisBus implements AutoCloseable {
   /** How long a node counts as running after its last heartbeat. */
   static final Duration NODE_TTL = Duration.ofSeconds(10);
   static final Duration HEARTBEAT = Duration.ofSeconds(3);
-  private static final String NODE_KEY = "parley:node:";
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> commands;
   private final StatefulRedisPubSubConnection<String, String> subscriber;
   private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
   private final int nodeId;
+  private final String cluster;
+  /** Starts every key and channel of this cluster: {@code parley:<cluster name>:}. */
+  private final String prefix;
   /** This run's mark in the liveness key, to tell it from an earlier run of the same node id. */
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong failedPublishes = new AtomicLong();
@@ -56,7 +58,9 @@ public final class RedisBus implements AutoCloseable {
   private final long subscriberId;
 
   private RedisBus(RedisClient client, StatefulRedisConnection<String, String> commands,
-      StatefulRedisPubSubConnection<String, String> subscriber, int nodeId) {
+      StatefulRedisPubSubConnection<String, String> subscriber, String cluster, int nodeId) {
+    this.prefix = "parley:" + cluster + ":";
+    this.cluster = cluster;
     this.client = client;
     this.commands = commands;
     this.subscriber = subscriber;
@@ -80,10 +84,10 @@ public final class RedisBus implements AutoCloseable {
 
   /**
    * Connects to Redis at {@code url} ({@code redis://host:port}, {@code rediss://…} for TLS) as
-   * node {@code nodeId}, and claims the node id: a start fails when another running node holds it.
-   * A node that was killed holds it until its liveness key expires; the start waits for that.
+   * node {@code nodeId} of the cluster named {@code cluster}, and claims the node id: a start
+   * fails when another running node of the cluster holds it.
    */
-  public static RedisBus connect(String url, int nodeId) {
+  public static RedisBus connect(String url, String cluster, int nodeId) {
     RedisURI uri;
     try {
       uri = RedisURI.create(url);
@@ -91,7 +95,7 @@ public final class RedisBus implements AutoCloseable {
       throw new IllegalArgumentException("--redis: not a Redis URL: " + url);
     }
     uri.setTimeout(Duration.ofSeconds(2));
-    uri.setClientName(clientName(nodeId));
+    uri.setClientName(clientName(cluster, nodeId));
     // Back within a second of Redis coming back, rather than Lettuce's default of up to 30 s.
     ClientResources resources = ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -107,7 +111,7 @@ public final class RedisBus implements AutoCloseable {
     try {
       commands = client.connect();
       StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
-      RedisBus bus = new RedisBus(client, commands, subscriber, nodeId);
+      RedisBus bus = new RedisBus(client, commands, subscriber, cluster, nodeId);
       bus.claim();
       return bus;
     } catch (RedisConnectionException e) {
@@ -133,7 +137,7 @@ public final class RedisBus implements AutoCloseable {
    * that was killed (its key outlives it by up to {@link #NODE_TTL}, its connections do not).
    */
   private void claim() {
-    String key = NODE_KEY + nodeId;
+    String key = key("node:" + nodeId);
     String ok = commands.sync().set(key, instance, SetArgs.Builder.nx().px(NODE_TTL.toMillis()));
     if ("OK".equals(ok)) {
       return;
@@ -153,7 +157,7 @@ public final class RedisBus implements AutoCloseable {
    * @param other whether to leave this process's own connections out
    */
   private boolean connected(int id, boolean other) {
-    String name = " name=" + clientName(id) + " ";
+    String name = " name=" + clientName(cluster, id) + " ";
     List<String> own = other ? List.of("id=" + commands.sync().clientId() + " ", "id=" + subscriberId + " ")
         : List.of();
     for (String line : commands.sync().clientList().split("\n")) {
@@ -164,8 +168,13 @@ public final class RedisBus implements AutoCloseable {
     return false;
   }
 
-  static String clientName(int nodeId) {
-    return "parley-node-" + nodeId;
+  static String clientName(String cluster, int nodeId) {
+    return "parley-" + cluster + "-node-" + nodeId;
+  }
+
+  /** The Redis key or channel {@code name} of this cluster. */
+  String key(String name) {
+    return prefix + name;
   }
 
   /** Keeps this node's liveness key alive every few seconds on {@code scheduler}. */
@@ -173,7 +182,7 @@ public final class RedisBus implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(() -> {
       // Never throws: a scheduled task that throws is never run again.
       try {
-        commands.async().set(NODE_KEY + nodeId, instance, SetArgs.Builder.px(NODE_TTL.toMillis()))
+        commands.async().set(key("node:" + nodeId), instance, SetArgs.Builder.px(NODE_TTL.toMillis()))
             .exceptionally(e -> {
               log.debug("heartbeat not written: {}", e.toString());
               return null;
@@ -270,7 +279,7 @@ public final class RedisBus implements AutoCloseable {
   @Override
   public void close() {
     try {
-      String key = NODE_KEY + nodeId;
+      String key = key("node:" + nodeId);
       if (instance.equals(commands.sync().get(key))) {
         commands.sync().del(key);
       }

@@ -135,7 +135,7 @@ class PostgresChatStoreTest extends ChatStoreContract {
           tables.add(rows.getString(1));
         }
       }
-      assertThat(tables).containsExactly("account_identities", "email_codes", "flyway_schema_history", "memberships",
+      assertThat(tables).containsExactly("account_identities", "cluster_identity", "email_codes", "flyway_schema_history", "memberships",
           "message_clock", "messages", "personal_tokens", "refresh_tokens", "rooms", "sign_in_challenges",
           "signing_key", "socket_sessions", "totp_credentials", "totp_recovery_codes", "users", "web_sessions");
     }
