@@ -53,6 +53,8 @@ final class ClusterPresence implements Presence {
   private final Map<Long, Set<Integer>> elsewhere = new ConcurrentHashMap<>();
   /** The users seen online elsewhere, to announce them should their node vanish. */
   private final Map<Long, User> known = new ConcurrentHashMap<>();
+  /** The users this node has claimed online, for telling Redis again after it was away. */
+  private final Map<Long, User> claimed = new ConcurrentHashMap<>();
   /** Set once, before the first change. */
   private volatile BiConsumer<User, Boolean> announce = (user, online) -> {};
 
@@ -65,6 +67,7 @@ final class ClusterPresence implements Presence {
     this.nodesOf = bus.key("user-nodes:");
     this.mine = hash + bus.nodeId();
     bus.subscribe(channel, this::notice);
+    bus.onReconnect(() -> resync(scheduler));
     // What this node holds starts empty: a hash left by an earlier run of this node id is stale.
     redis.del(mine);
     load();
@@ -82,6 +85,7 @@ final class ClusterPresence implements Presence {
   @Override
   public CompletableFuture<Boolean> claimOnline(User user) {
     String id = Long.toString(user.id());
+    claimed.put(user.id(), user);
     try {
       redis.hset(mine, id, describe(user));
       redis.pexpire(mine, RedisBus.NODE_TTL.toMillis());
@@ -94,6 +98,7 @@ final class ClusterPresence implements Presence {
 
   @Override
   public CompletableFuture<Boolean> claimOffline(User user) {
+    claimed.remove(user.id());
     try {
       redis.hdel(mine, Long.toString(user.id()));
       publish(user, false);
@@ -183,6 +188,32 @@ final class ClusterPresence implements Presence {
     });
   }
 
+  /**
+   * Redis is back after a loss: what this node holds is written again (another node may have
+   * taken its users for gone meanwhile; those are announced online again), and what the others
+   * hold is read again, since their notices of the meantime are lost. Off Lettuce's threads.
+   */
+  void resync(java.util.concurrent.Executor executor) {
+    executor.execute(() -> {
+      for (User user : claimed.values()) {
+        try {
+          redis.hset(mine, Long.toString(user.id()), describe(user));
+          publish(user, true);
+          script(ONLINE, user.id(), bus.nodeId()).thenAccept(tell -> {
+            if (tell && claimed.containsKey(user.id())) {
+              announce.accept(user, true);
+            }
+          });
+        } catch (RuntimeException e) {
+          log.debug("presence of user {} not written again: {}", user.id(), e.toString());
+        }
+      }
+      redis.pexpire(mine, RedisBus.NODE_TTL.toMillis());
+      elsewhere.clear();
+      load();
+    });
+  }
+
   /** Keeps this node's hash alive, and takes over the users of nodes that stopped without a word. */
   private void tick() {
     try {
@@ -198,7 +229,7 @@ final class ClusterPresence implements Presence {
     Set<Integer> nodes = new HashSet<>();
     elsewhere.values().forEach(nodes::addAll);
     for (int node : nodes) {
-      if (bus.isRunning(node)) {
+      if (bus.mayBeRunning(node)) {
         continue;
       }
       boolean reaper;

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisBus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
   /** How long a node counts as running after its last heartbeat. */
-  static final Duration NODE_TTL = Duration.ofSeconds(10);
+  static final Duration NODE_TTL = Duration.ofSeconds(15);
   static final Duration HEARTBEAT = Duration.ofSeconds(3);
 
   private final RedisClient client;
@@ -51,6 +51,10 @@ public final class RedisBus implements AutoCloseable {
   /** This run's mark in the liveness key, to tell it from an earlier run of the same node id. */
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong failedPublishes = new AtomicLong();
+  /** Told when the connection to Redis is back after a loss. */
+  private final List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Whether the subscriber connection was lost since it last came up. */
+  private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
   /** What isRunning last found out about each node, and when. */
   private final Map<Integer, Liveness> liveness = new ConcurrentHashMap<>();
   private static final long LIVENESS_FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -66,6 +70,27 @@ public final class RedisBus implements AutoCloseable {
     this.subscriber = subscriber;
     this.nodeId = nodeId;
     this.subscriberId = subscriber.sync().clientId();
+    // The subscriptions come back with the connection; what was said meanwhile did not.
+    subscriber.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+        lost.set(true);
+      }
+
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+          java.net.SocketAddress address) {
+        if (lost.compareAndSet(true, false)) {
+          reconnectListeners.forEach(r -> {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              log.warn("after Redis came back: {}", e.toString());
+            }
+          });
+        }
+      }
+    });
     subscriber.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {
@@ -215,6 +240,26 @@ public final class RedisBus implements AutoCloseable {
   }
 
   private record Liveness(boolean running, long at) {}
+
+  /**
+   * Whether node {@code id} may still be running: its connections are open, or its liveness key
+   * has not expired yet (a node cut off from Redis for a moment keeps its key for up to
+   * {@link #NODE_TTL}). The cautious question, for taking over what a node held for good.
+   * Blocks for a round trip or two.
+   */
+  public boolean mayBeRunning(int id) {
+    try {
+      Long key = commands.sync().exists(key("node:" + id));
+      return key != null && key > 0 || connected(id, false);
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Calls {@code runnable} each time the connection to Redis comes back after it was lost. */
+  public void onReconnect(Runnable runnable) {
+    reconnectListeners.add(runnable);
+  }
 
   /** Calls {@code listener} with each message published on {@code channel}, on Lettuce's thread. */
   public void subscribe(String channel, Consumer<String> listener) {
