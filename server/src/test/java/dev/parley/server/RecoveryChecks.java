@@ -13,6 +13,22 @@ final class RecoveryChecks {
   private RecoveryChecks() {}
 
   /**
+   * The end of recovery-restart.js, once the test let bob come back: he got his socket back
+   * ({@code socket.recovered}, the same id), dropped once, and {@link #missedOnceInOrderThenNew}.
+   */
+  static void recoveredAfterTheRestart(NodeScript script) throws Exception {
+    JsonNode reconnected = script.expect("reconnected");
+    JsonNode result = script.expect("result");
+    script.awaitSuccess();
+
+    assertThat(reconnected.get("recovered").asBoolean()).as("socket.recovered: %s", reconnected).isTrue();
+    assertThat(reconnected.get("id").asText()).as("the same socket").isEqualTo(reconnected.get("firstId").asText());
+    assertThat(result.get("disconnects")).hasSize(1);
+
+    missedOnceInOrderThenNew(result);
+  }
+
+  /**
    * The scenario's {@code result}: the client got exactly the messages it missed, in the order
    * they were sent, once, then the new ones ({@code after}, then its {@code own}); nothing of the
    * room it is not in ({@code side}); each room in seq order; and no new {@code session} event.

@@ -3,7 +3,6 @@ package dev.parley.server;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ class RestartRecoveryIT {
     first.close();
     running.add(ParleyHarness.start(dataDir, "--port", Integer.toString(port)));
     script.send("restarted");
-    checkRecovered(script);
+    RecoveryChecks.recoveredAfterTheRestart(script);
   }
 
   @Test
@@ -77,19 +76,7 @@ class RestartRecoveryIT {
     first.kill();
     startJar(port);
     script.send("restarted");
-    checkRecovered(script);
-  }
-
-  private static void checkRecovered(NodeScript script) throws Exception {
-    JsonNode reconnected = script.expect("reconnected");
-    JsonNode result = script.expect("result");
-    script.awaitSuccess();
-
-    assertThat(reconnected.get("recovered").asBoolean()).as("socket.recovered: %s", reconnected).isTrue();
-    assertThat(reconnected.get("id").asText()).as("the same socket").isEqualTo(reconnected.get("firstId").asText());
-    assertThat(result.get("disconnects")).hasSize(1);
-
-    RecoveryChecks.missedOnceInOrderThenNew(result);
+    RecoveryChecks.recoveredAfterTheRestart(script);
   }
 
   private ParleyProcess startJar(int port) throws Exception {

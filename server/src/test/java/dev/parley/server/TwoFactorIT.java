@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.eatthepath.otp.TimeBasedOneTimePasswordGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.auth.TestClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,7 +40,7 @@ class TwoFactorIT {
 
   @TempDir
   static Path dir;
-  final MovableClock clock = new MovableClock(Instant.now());
+  final TestClock clock = new TestClock(Instant.now());
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final AtomicInteger names = new AtomicInteger();
   Parley parley;
@@ -341,34 +339,5 @@ class TwoFactorIT {
 
   static String error(HttpResponse<String> response) throws Exception {
     return json(response).get("error").get("code").asText();
-  }
-
-  /** A clock that stands still until the test moves it. Thread-safe. */
-  static final class MovableClock extends Clock {
-    /** Guarded by this. */
-    private Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    synchronized void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("the test clock stays in UTC");
-    }
   }
 }

@@ -5,14 +5,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -556,16 +554,11 @@ public final class AccountService {
   }
 
   private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return Work.now(clock);
   }
 
   private static <T> CompletableFuture<T> on(Executor executor, Supplier<T> work) {
-    try {
-      return CompletableFuture.supplyAsync(work, executor);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new AuthException(AuthException.Code.OVERLOADED,
-          "the server is busy; retry later"));
-    }
+    return Work.on(executor, work);
   }
 
   /** The cause of a failed future, without CompletionException wrappers. */

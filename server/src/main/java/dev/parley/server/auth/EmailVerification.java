@@ -3,13 +3,11 @@ package dev.parley.server.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -182,15 +180,10 @@ public final class EmailVerification {
   }
 
   private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return Work.now(clock);
   }
 
   private static <T> CompletableFuture<T> on(Executor executor, Supplier<T> work) {
-    try {
-      return CompletableFuture.supplyAsync(work, executor);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new AuthException(AuthException.Code.OVERLOADED,
-          "the server is busy; retry later"));
-    }
+    return Work.on(executor, work);
   }
 }

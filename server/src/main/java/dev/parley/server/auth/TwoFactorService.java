@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +11,6 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -245,15 +243,10 @@ public final class TwoFactorService {
   }
 
   private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return Work.now(clock);
   }
 
   private static <T> CompletableFuture<T> on(Executor executor, Supplier<T> work) {
-    try {
-      return CompletableFuture.supplyAsync(work, executor);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new AuthException(AuthException.Code.OVERLOADED,
-          "the server is busy; retry later"));
-    }
+    return Work.on(executor, work);
   }
 }
