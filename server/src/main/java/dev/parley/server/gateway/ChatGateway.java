@@ -287,15 +287,25 @@ public final class ChatGateway implements ChatEvents {
    * memberships also loads them into memory after a restart, which typing and presence need.
    */
   private void resyncRooms(Socket socket, User user) {
+    Set<String> had = socket.rooms();
+    // The rooms memory knows of are joined at once, before the client can send anything that
+    // a new room's members should receive; the store's answer below settles the rest.
+    Set<String> known = new HashSet<>();
+    chat.presenceRooms(user).forEach(id -> known.add(roomKey(id)));
+    known.removeAll(had);
+    if (!known.isEmpty()) {
+      socket.join(known.toArray(String[]::new));
+    }
     chat.memberships(user).whenComplete((memberships, error) -> {
       if (error != null) {
         socket.disconnect(true);
         return;
       }
-      Set<String> had = socket.rooms();
       Set<String> wanted = new HashSet<>();
       memberships.forEach(m -> wanted.add(roomKey(m.room().id())));
-      had.stream().filter(r -> r.startsWith("r:") && !wanted.contains(r)).forEach(socket::leave);
+      Set<String> joined = new HashSet<>(had);
+      joined.addAll(known);
+      joined.stream().filter(r -> r.startsWith("r:") && !wanted.contains(r)).forEach(socket::leave);
       Set<String> added = new HashSet<>(wanted);
       added.removeAll(had);
       if (!added.isEmpty()) {

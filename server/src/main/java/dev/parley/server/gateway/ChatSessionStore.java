@@ -76,6 +76,11 @@ public final class ChatSessionStore implements SessionStore {
   private final ObjectMapper json = new ObjectMapper();
   /** The id of the newest message sent; written under the namespace's record lock. */
   private volatile long lastMessageId;
+  /** Restores waiting for a message to be sent here first; guarded by {@link #sentMonitor}. */
+  private int waitingForSent;
+  private final Object sentMonitor = new Object();
+  /** How long a restore waits for this node to send the messages a client had from another. */
+  static final Duration CATCH_UP = Duration.ofSeconds(3);
   /** Session changes waiting to be written, in order; one writer task at a time. */
   private final ConcurrentLinkedQueue<SocketSession.Change> changes = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
@@ -115,6 +120,9 @@ public final class ChatSessionStore implements SessionStore {
     this.nodeId = nodeId;
     this.clock = clock;
     this.memory = new InMemorySessionStore(window, clock);
+    // What was committed before this start counts as sent: clients of the earlier run read it
+    // from the table.
+    this.lastMessageId = store.lastMessageId();
     int dropped = store.dropSocketSessions(nodeId, clock.millis());
     if (dropped > 0) {
       log.info("{} sessions of {} connected before the restart can be recovered for {} s", dropped, namespace,
@@ -136,6 +144,11 @@ public final class ChatSessionStore implements SessionStore {
       long id = Long.parseLong(message.id());
       if (id > lastMessageId) {
         lastMessageId = id;
+        synchronized (sentMonitor) {
+          if (waitingForSent > 0) {
+            sentMonitor.notifyAll();
+          }
+        }
       }
       return memory.nextOffset() + "." + Long.toString(id, 36);
     }
@@ -252,15 +265,24 @@ public final class ChatSessionStore implements SessionStore {
     if (user.isEmpty()) {
       return Optional.empty();
     }
+    // A client coming from another node of a cluster may have had messages this node has not
+    // sent yet: they would reach it again live. Wait (briefly) until this node has sent them.
+    if (!sentUpTo(afterMessageId, CATCH_UP)) {
+      log.debug("not recovering {}: this node is behind its offset", session.sid());
+      return Optional.empty();
+    }
     // Packets recorded from here on are given by since(); messages among them that the table
-    // read below returns too are skipped there.
+    // read below returns too are skipped there. Messages committed but not sent here yet are left
+    // out of the read: they come live, or through since().
     String from = memory.lastRecordedOffset();
+    long sent = lastMessageId;
     List<Membership> memberships = store.memberships(session.userId());
     List<Message> after = store.messagesAfter(afterMessageId, MAX_REPLAY + 1);
     if (after.size() > MAX_REPLAY) {
       log.debug("not recovering {}: more than {} messages after its offset", session.sid(), MAX_REPLAY);
       return Optional.empty();
     }
+    after = after.stream().filter(m -> m.id() <= sent).toList();
     Set<Long> roomIds = new HashSet<>();
     Set<String> rooms = new HashSet<>();
     rooms.add(session.sid());
@@ -282,6 +304,32 @@ public final class ChatSessionStore implements SessionStore {
     session.credential().map(c -> principal(user.get(), c)).ifPresent(p -> data.put(ChatGateway.PRINCIPAL, p));
     PersistedSession restored = new PersistedSession(session.sid(), pid, rooms, data, Instant.ofEpochMilli(droppedAt));
     return Optional.of(new RecoveredSession(restored, missed, from + "." + Long.toString(newest, 36)));
+  }
+
+  /** Waits at most {@code max} until message {@code id} has been sent here; whether it has. Blocks. */
+  private boolean sentUpTo(long id, Duration max) {
+    if (lastMessageId >= id) {
+      return true;
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (sentMonitor) {
+      waitingForSent++;
+      try {
+        while (lastMessageId < id) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          sentMonitor.wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } finally {
+        waitingForSent--;
+      }
+    }
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +95,27 @@ class ChatSessionStoreTest {
   }
 
   @Test
+  void aClientFromANodeAheadOfThisOneIsRecoveredOnceThisNodeHasSentWhatItHad() throws Exception {
+    Clock clock = Clock.systemUTC();
+    ChatSessionStore here = new ChatSessionStore(ChatGateway.NAMESPACE, store, executor, WINDOW, 0, clock);
+    ChatSessionStore there = new ChatSessionStore(ChatGateway.NAMESPACE, store, executor, WINDOW, 1, clock);
+    there.connected("sid-2", "pid-2", Map.of(ChatGateway.USER, bob));
+    Message had = send(general, "sent by the other node first");
+    String offset = broadcast(there, had);
+    there.persist(new PersistedSession("sid-2", "pid-2", Set.of("sid-2", ChatGateway.roomKey(general.id())),
+        Map.of(ChatGateway.USER, bob), clock.instant()));
+    flush();
+
+    CompletableFuture<Optional<RecoveredSession>> restoring = here.restore("pid-2", offset).toCompletableFuture();
+    assertThat(restoring).as("this node has not sent that message yet").isNotDone();
+    broadcast(here, had);
+    Optional<RecoveredSession> restored = restoring.get(5, SECONDS);
+
+    assertThat(restored).map(r -> r.session().sid()).contains("sid-2");
+    assertThat(restored.get().missed()).as("nothing the client had, nothing twice").isEmpty();
+  }
+
+  @Test
   void offsetsCarryTheirMessagesIdOrTheNewestOneBeforeThem() {
     ChatSessionStore sessions = newStore(Clock.systemUTC());
     Message m = send(general, "hello");
@@ -123,6 +145,7 @@ class ChatSessionStoreTest {
     // A restart: a new store over the same database; bob's socket was still marked connected.
     ChatSessionStore after = newStore(Clock.offset(clock, Duration.ofSeconds(30)));
     Message missedTwo = send(general, "missed 2");
+    broadcast(after, missedTwo);
     Optional<RecoveredSession> restored = after.restore("pid-1", seen).toCompletableFuture().get(5, SECONDS);
 
     assertThat(restored).isPresent();
@@ -140,7 +163,7 @@ class ChatSessionStoreTest {
   }
 
   @Test
-  void sinceARestoreFromTheTableSkipsTheMessagesItGaveAlready() throws Exception {
+  void aRestoreFromTheTableGivesWhatWasSentAndSinceGivesTheRestOnce() throws Exception {
     Clock clock = Clock.systemUTC();
     ChatSessionStore before = newStore(clock);
     before.connected("sid-1", "pid-1", Map.of(ChatGateway.USER, bob));
@@ -148,16 +171,21 @@ class ChatSessionStoreTest {
     flush();
 
     ChatSessionStore after = newStore(clock);
-    Message sentDuringTheRestore = send(general, "committed before the table read");
+    Message sentBefore = send(general, "sent before the restore");
+    broadcast(after, sentBefore);
+    Message notSentYet = send(general, "committed, not sent before the table read");
     RecoveredSession restored = after.restore("pid-1", seen).toCompletableFuture().get(5, SECONDS).orElseThrow();
-    // Its broadcast is recorded after the restore read the table: since() must not give it again.
-    broadcast(after, sentDuringTheRestore);
+    // Sent after the restore read the table: not in what it read, so since() gives it, once.
+    broadcast(after, notSentYet);
     Message later = send(general, "later");
     broadcast(after, later);
 
-    assertThat(restored.missed()).hasSize(1);
+    assertThat(restored.missed()).extracting(StoredPacket::text).singleElement().asString()
+        .contains("\"id\":\"" + sentBefore.id() + "\"");
     assertThat(after.since(restored.upTo(), restored.session().rooms())).extracting(StoredPacket::text)
-        .singleElement().asString().contains("\"id\":\"" + later.id() + "\"");
+        .satisfiesExactly(
+            text -> assertThat(text).contains("\"id\":\"" + notSentYet.id() + "\""),
+            text -> assertThat(text).contains("\"id\":\"" + later.id() + "\""));
   }
 
   @Test
