@@ -53,7 +53,7 @@ export function DevicesDialog({ onClose }: { onClose: () => void }) {
               <div class="browse-info">
                 <span class="browse-name">
                   {deviceName(s.userAgent)}
-                  {s.current && <span class="badge badge-ok">This device</span>}
+                  {s.current && <span class="status-pill status-ok">This device</span>}
                 </span>
                 <span class="muted">Signed in {dateTimeText(s.createdAt)}</span>
                 <span class="muted">Last used {dateTimeText(s.lastSeenAt)}</span>

@@ -76,7 +76,7 @@ function AddressStatus({ profile, onChange }: { profile: Profile; onChange: () =
       ) : (
         <p class="email-line">
           <span class="email-address">{profile.email}</span>{' '}
-          <span class={profile.emailVerified ? 'badge badge-ok' : 'badge'}>{profile.emailVerified ? 'Verified' : 'Not verified'}</span>
+          <span class={profile.emailVerified ? 'status-pill status-ok' : 'status-pill'}>{profile.emailVerified ? 'Verified' : 'Not verified'}</span>
         </p>
       )}
       <button ref={button} type="button" class="secondary-button" onClick={onChange}>
