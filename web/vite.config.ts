@@ -21,7 +21,7 @@ export default defineConfig({
   server: { proxy },
   preview: { proxy },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
     environment: 'node',
   },
 });

@@ -14,6 +14,7 @@ const ALL = [
   'xss',
   'tutorial-interop',
   'accounts',
+  'account-settings',
   'xss-corpus',
 ];
 const [base, ...chosen] = process.argv.slice(2);

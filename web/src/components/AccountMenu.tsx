@@ -3,17 +3,31 @@ import type { User } from '../protocol/types';
 import type { Account } from '../protocol/authApi';
 import { Avatar } from './Avatar';
 import { useSession } from './context';
+import { DevicesDialog } from './DevicesDialog';
+import { EmailDialog } from './EmailDialog';
 import { Icon } from './Icon';
 import { PasswordDialog } from './PasswordDialog';
+import { TwoFactorDialog } from './TwoFactorDialog';
+
+/** The dialogs the menu opens, with their menu items' words. */
+const SETTINGS = {
+  totp: 'Two-factor sign-in',
+  email: 'Email address',
+  devices: 'Signed-in devices',
+  password: 'Change password',
+} as const;
+
+type Setting = keyof typeof SETTINGS;
 
 /**
- * The signed-in account at the foot of the sidebar; a menu button that opens "Change password"
- * and "Sign out" above it. Arrow keys move through the menu, Escape closes it.
+ * The signed-in account at the foot of the sidebar; a menu button that opens the account's
+ * settings ("Two-factor sign-in", "Email address", "Signed-in devices", "Change password") and
+ * "Sign out" above it. Arrow keys move through the menu, Escape closes it.
  */
 export function AccountMenu({ me, account, online }: { me: User; account: Account; online: boolean }) {
   const session = useSession();
   const [open, setOpen] = useState(false);
-  const [changing, setChanging] = useState(false);
+  const [setting, setSetting] = useState<Setting | undefined>();
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
@@ -65,6 +79,8 @@ export function AccountMenu({ me, account, online }: { me: User; account: Accoun
     action();
   };
 
+  const close = (): void => setSetting(undefined);
+
   return (
     <div class="account-menu">
       <button
@@ -88,15 +104,20 @@ export function AccountMenu({ me, account, online }: { me: User; account: Accoun
       </button>
       {open && (
         <div ref={menu} id={menuId} class="menu" role="menu" aria-label={`Account ${me.name}`} onKeyDown={onKeyDown}>
-          <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={() => choose(() => setChanging(true))}>
-            Change password
-          </button>
+          {(Object.keys(SETTINGS) as Setting[]).map((key) => (
+            <button key={key} type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={() => choose(() => setSetting(key))}>
+              {SETTINGS[key]}
+            </button>
+          ))}
           <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={() => choose(() => void session.signOut())}>
             Sign out
           </button>
         </div>
       )}
-      {changing && <PasswordDialog username={account.name} onClose={() => setChanging(false)} />}
+      {setting === 'totp' && <TwoFactorDialog username={account.name} onClose={close} />}
+      {setting === 'email' && <EmailDialog onClose={close} />}
+      {setting === 'devices' && <DevicesDialog onClose={close} />}
+      {setting === 'password' && <PasswordDialog username={account.name} onClose={close} />}
     </div>
   );
 }

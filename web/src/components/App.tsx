@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { createAccountApi } from '../protocol/accountApi';
 import { createAuthApi } from '../protocol/authApi';
 import { createSocketTransport } from '../protocol/socketTransport';
 import { ChatStore } from '../store/chatStore';
@@ -7,7 +8,7 @@ import { useChatState, useSessionState } from '../store/useStore';
 import type { Identity } from '../util/identity';
 import { takeSignInError } from '../util/signInError';
 import { ChatScreen } from './ChatScreen';
-import { SessionContext, StoreContext, useSession } from './context';
+import { AccountApiContext, SessionContext, StoreContext, useSession } from './context';
 import { Welcome } from './Welcome';
 
 /** Chooses between the welcome screen and the chat, and owns the session's and the connection's lifetimes. */
@@ -16,6 +17,7 @@ export function App() {
     api: createAuthApi(),
     signInError: takeSignInError(window.location, (url) => window.history.replaceState(null, '', url)),
   }));
+  const [accountApi] = useState(() => createAccountApi());
   const state = useSessionState(session);
   useEffect(() => {
     void session.start();
@@ -23,17 +25,19 @@ export function App() {
   }, [session]);
   return (
     <SessionContext.Provider value={session}>
-      {state.phase === 'chat' && state.who ? (
-        <Connected key={state.chat} who={state.who} />
-      ) : state.phase === 'welcome' ? (
-        <Welcome state={state} />
-      ) : (
-        <div class="welcome">
-          <p class="muted" role="status">
-            Loading…
-          </p>
-        </div>
-      )}
+      <AccountApiContext.Provider value={accountApi}>
+        {state.phase === 'chat' && state.who ? (
+          <Connected key={state.chat} who={state.who} />
+        ) : state.phase === 'welcome' ? (
+          <Welcome state={state} />
+        ) : (
+          <div class="welcome">
+            <p class="muted" role="status">
+              Loading…
+            </p>
+          </div>
+        )}
+      </AccountApiContext.Provider>
     </SessionContext.Provider>
   );
 }

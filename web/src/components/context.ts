@@ -1,5 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { AccountApi } from '../protocol/accountApi';
 import type { ChatStore } from '../store/chatStore';
 import type { SessionStore } from '../store/session';
 
@@ -18,4 +19,13 @@ export function useSession(): SessionStore {
   const session = useContext(SessionContext);
   if (!session) throw new Error('useSession() outside <SessionContext.Provider>');
   return session;
+}
+
+/** The signed-in account's settings: two-factor sign-in, email address, signed-in devices. */
+export const AccountApiContext = createContext<AccountApi | undefined>(undefined);
+
+export function useAccountApi(): AccountApi {
+  const api = useContext(AccountApiContext);
+  if (!api) throw new Error('useAccountApi() outside <AccountApiContext.Provider>');
+  return api;
 }

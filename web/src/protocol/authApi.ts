@@ -1,5 +1,8 @@
 // The accounts API under /api/v1/auth (docs/api.md), as the web app uses it. The session itself
 // is the HttpOnly `parley_session` cookie: the server sets and clears it, the app never sees it.
+import { type AuthApiOptions, type AuthResult, BAD_RESPONSE, createRequester, isObject } from './http';
+
+export type { AuthApiOptions, AuthFailure, AuthResult } from './http';
 
 /** An account as the API describes it (only what the app uses). */
 export interface Account {
@@ -7,18 +10,6 @@ export interface Account {
   readonly name: string;
   readonly displayName?: string;
 }
-
-export interface AuthFailure {
-  /** The HTTP status; 0 when no answer came (network down, timeout). */
-  readonly status: number;
-  /** The API's error code (`invalid_credentials`, `conflict`, `rate_limited`, …), or `network`. */
-  readonly code: string;
-  readonly message: string;
-  /** With `rate_limited`: how long to wait, from the body or else the Retry-After header. */
-  readonly retryAfterMs?: number;
-}
-
-export type AuthResult<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: AuthFailure };
 
 /** An OpenID Connect provider the server offers: a "Sign in with {name}" button leading to `startUrl`. */
 export interface SignInProvider {
@@ -54,45 +45,15 @@ export interface AuthApi {
   changePassword(currentPassword: string, newPassword: string): Promise<AuthResult<object>>;
 }
 
-export interface AuthApiOptions {
-  /** Where the API lives; the page's own server by default. */
-  readonly base?: string;
-  readonly fetch?: typeof fetch;
-  readonly timeoutMs?: number;
-}
-
-const DEFAULT_BASE = '/api/v1/auth';
-const DEFAULT_TIMEOUT_MS = 15_000;
-
 /** The AuthApi over `fetch`. Same-origin requests carry the cookie and, for POST, an Origin. */
 export function createAuthApi(options: AuthApiOptions = {}): AuthApi {
-  const base = options.base ?? DEFAULT_BASE;
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-
-  async function call(method: 'GET' | 'POST', path: string, body?: object): Promise<AuthResult<{ json: unknown }>> {
-    let res: Response;
-    try {
-      res = await doFetch(base + path, {
-        method,
-        credentials: 'same-origin',
-        headers: body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch {
-      return { ok: false, error: { status: 0, code: 'network', message: 'the server cannot be reached' } };
-    }
-    const json = await readJson(res);
-    if (res.ok) return { ok: true, json };
-    return { ok: false, error: failureOf(res, json) };
-  }
+  const call = createRequester(options);
 
   async function withUser(pending: Promise<AuthResult<{ json: unknown }>>): Promise<AuthResult<{ user: Account }>> {
     const r = await pending;
     if (!r.ok) return r;
     const user = accountOf(r.json);
-    return user ? { ok: true, user } : { ok: false, error: { status: 200, code: 'bad_response', message: 'the server sent an answer this app does not understand' } };
+    return user ? { ok: true, user } : { ok: false, error: BAD_RESPONSE };
   }
 
   async function done(pending: Promise<AuthResult<{ json: unknown }>>): Promise<AuthResult<object>> {
@@ -132,37 +93,9 @@ export function createAuthApi(options: AuthApiOptions = {}): AuthApi {
   };
 }
 
-async function readJson(res: Response): Promise<unknown> {
-  if (res.status === 204) return undefined;
-  try {
-    return await res.json();
-  } catch {
-    return undefined; // not JSON: a page from something that is not the accounts API
-  }
-}
-
-function failureOf(res: Response, json: unknown): AuthFailure {
-  const error = isObject(json) && isObject(json.error) ? json.error : {};
-  const code = typeof error.code === 'string' ? error.code : `http_${res.status}`;
-  const message = typeof error.message === 'string' ? error.message : `HTTP ${res.status}`;
-  const retryAfterMs = typeof error.retryAfterMs === 'number' ? error.retryAfterMs : retryAfterHeader(res);
-  return retryAfterMs !== undefined ? { status: res.status, code, message, retryAfterMs } : { status: res.status, code, message };
-}
-
-/** Retry-After in seconds (the API never sends the date form). */
-function retryAfterHeader(res: Response): number | undefined {
-  const raw = res.headers.get('retry-after');
-  if (raw === null || !/^\d+$/.test(raw.trim())) return undefined;
-  return Number(raw.trim()) * 1000;
-}
-
 function accountOf(json: unknown): Account | undefined {
   if (!isObject(json) || !isObject(json.user)) return undefined;
   const { id, name, displayName } = json.user;
   if (typeof id !== 'string' || typeof name !== 'string') return undefined;
   return typeof displayName === 'string' && displayName !== '' ? { id, name, displayName } : { id, name };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

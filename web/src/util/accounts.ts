@@ -89,7 +89,7 @@ export function authErrorText(error: AuthFailure, action: AuthAction): string {
 }
 
 /** The server's lower-case message as a sentence: "a password is 8-256 characters" → "A password is 8-256 characters." */
-function sentence(message: string): string {
+export function sentence(message: string): string {
   const m = message.trim();
   if (m === '') return 'The server refused the request.';
   const capital = m[0]!.toUpperCase() + m.slice(1);
