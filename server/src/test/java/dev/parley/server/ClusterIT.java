@@ -107,8 +107,12 @@ class ClusterIT {
 
   /** Node {@code n} as a process of its own (the jar), on {@code port}, for tests that kill it. */
   private ParleyProcess nodeProcess(int n, int port) throws Exception {
+    return nodeProcess(n, port, REDIS);
+  }
+
+  private ParleyProcess nodeProcess(int n, int port, String redis) throws Exception {
     List<String> options = new ArrayList<>(List.of("--port", Integer.toString(port), "--data-dir",
-        dataDir.resolve("node-" + n).toString(), "--db", dbUrl, "--redis", REDIS, "--node-id",
+        dataDir.resolve("node-" + n).toString(), "--db", dbUrl, "--redis", redis, "--node-id",
         Integer.toString(nodeBase + n)));
     options.addAll(ParleyHarness.testLimits());
     ParleyProcess process = ParleyProcess.start(options.toArray(String[]::new));
@@ -580,6 +584,34 @@ class ClusterIT {
         .containsExactly(own);
     assertThat(ada.log()).noneMatch(e -> e.contains("in the other cluster"));
     assertThat(cy.log()).noneMatch(e -> e.contains("in this cluster"));
+  }
+
+  @Test
+  void onARedisThatHidesItsClientsAKilledNodeIsTakenOverOnceItsClaimLapses() throws Exception {
+    // A managed Redis may forbid CLIENT LIST: a restarted node then waits for its old claim to expire.
+    String user = "parley_it_" + nodeBase;
+    String password = UUID.randomUUID().toString();
+    redisCli("ACL", "SETUSER", user, "on", ">" + password, "~*", "&*", "+@all", "-client|list");
+    open.add(() -> redisCli("ACL", "DELUSER", user));
+    URI redis = URI.create(REDIS);
+    String restricted = "redis://" + user + ":" + password + "@" + redis.getHost() + ":" + redis.getPort();
+
+    ParleyProcess first = nodeProcess(1, ParleyProcess.freePort(), restricted);
+    first.kill();
+    long start = System.nanoTime();
+    ParleyProcess again = nodeProcess(1, ParleyProcess.freePort(), restricted);
+    assertThat(again.output()).contains("waiting up to").contains("taking it over");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("within the claim's lifetime and a little")
+        .isLessThan(Duration.ofSeconds(25));
+  }
+
+  private static void redisCli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-u", REDIS));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor()).as("redis-cli %s: %s", List.of(args), out).isZero();
+    assertThat(out).as("redis-cli %s", List.of(args)).doesNotStartWith("ERR");
   }
 
   @Test

@@ -167,12 +167,40 @@ public final class RedisBus implements AutoCloseable {
     if ("OK".equals(ok)) {
       return;
     }
-    if (connected(nodeId, true)) {
+    boolean held;
+    try {
+      held = connected(nodeId, true);
+    } catch (RuntimeException e) {
+      // A Redis that does not let clients list each other (ACLs): the claim's expiry must tell.
+      log.info("Node id {} is held; waiting up to {} s for the claim to lapse ({})", nodeId, NODE_TTL.toSeconds(),
+          e.getMessage());
+      held = !waitForExpiry(key);
+    }
+    if (held) {
       throw new IllegalStateException("node id " + nodeId + " is held by another running node: give each node "
           + "its own --node-id");
     }
     log.info("Node id {} was held by an earlier run that stopped without giving it up; taking it over", nodeId);
     commands.sync().set(key, instance, SetArgs.Builder.px(NODE_TTL.toMillis()));
+  }
+
+  /** Waits, at most a claim's lifetime, until {@code key} is gone; whether it is. Blocks. */
+  private boolean waitForExpiry(String key) {
+    long deadline = System.nanoTime() + NODE_TTL.plusSeconds(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      Long ttl = commands.sync().pttl(key);
+      if (ttl == null || ttl == -2) {
+        return true;
+      }
+      try {
+        // The key's own expiry is the event awaited; Redis has no notice of it without keyspace events.
+        Thread.sleep(Math.max(10, Math.min(ttl, 500)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -233,7 +261,8 @@ public final class RedisBus implements AutoCloseable {
     try {
       running = connected(id, false);
     } catch (RuntimeException e) {
-      return true;
+      // Clients may not list each other (ACLs): the liveness key alone tells, up to NODE_TTL late.
+      running = keyExists(id);
     }
     liveness.put(id, new Liveness(running, now));
     return running;
@@ -248,9 +277,22 @@ public final class RedisBus implements AutoCloseable {
    * Blocks for a round trip or two.
    */
   public boolean mayBeRunning(int id) {
+    if (keyExists(id)) {
+      return true;
+    }
     try {
-      Long key = commands.sync().exists(key("node:" + id));
-      return key != null && key > 0 || connected(id, false);
+      return connected(id, false);
+    } catch (RuntimeException e) {
+      // Clients may not list each other (ACLs): its lapsed key says it is gone.
+      return false;
+    }
+  }
+
+  /** Whether node {@code id}'s liveness key exists; true when Redis cannot say. Blocks. */
+  private boolean keyExists(int id) {
+    try {
+      Long n = commands.sync().exists(key("node:" + id));
+      return n == null || n > 0;
     } catch (RuntimeException e) {
       return true;
     }
