@@ -138,17 +138,6 @@ public final class Cluster implements AutoCloseable {
     return bus.isUp();
   }
 
-  /** This node's id. */
-  public int nodeId() {
-    return bus.nodeId();
-  }
-
-  /** The last message id delivered here. */
-  public long delivered() {
-    MessageSequencer s = sequencer;
-    return s == null ? 0 : s.delivered();
-  }
-
   /** Stops delivering (after what this node committed last) and leaves the cluster. */
   @Override
   public void close() {

@@ -70,7 +70,7 @@ final class ClusterPresence implements Presence {
     bus.onReconnect(() -> resync(scheduler));
     // What this node holds starts empty: a hash left by an earlier run of this node id is stale.
     redis.del(mine);
-    load();
+    scheduler.execute(this::load);
     long period = RedisBus.HEARTBEAT.toMillis();
     scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
   }
@@ -164,28 +164,26 @@ final class ClusterPresence implements Presence {
     }
   }
 
-  /** Reads what the running nodes hold, at start. */
+  /** Reads what the running nodes hold. Blocks: on the scheduler. */
   private void load() {
-    CompletableFuture.runAsync(() -> {
-      try {
-        ScanIterator<String> keys = ScanIterator.scan(bus.syncCommands(), ScanArgs.Builder.matches(hash + "*"));
-        while (keys.hasNext()) {
-          String key = keys.next();
-          int node = Integer.parseInt(key.substring(hash.length()));
-          if (node == bus.nodeId()) {
-            continue;
-          }
-          for (Map.Entry<String, String> e : bus.syncCommands().hgetall(key).entrySet()) {
-            JsonNode d = json.readTree(e.getValue());
-            long id = Long.parseLong(e.getKey());
-            known.put(id, new User(id, d.path("name").asText(), User.Kind.valueOf(d.path("kind").asText("GUEST"))));
-            elsewhere.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(node);
-          }
+    try {
+      ScanIterator<String> keys = ScanIterator.scan(bus.syncCommands(), ScanArgs.Builder.matches(hash + "*"));
+      while (keys.hasNext()) {
+        String key = keys.next();
+        int node = Integer.parseInt(key.substring(hash.length()));
+        if (node == bus.nodeId()) {
+          continue;
         }
-      } catch (Exception e) {
-        log.warn("who is online on the other nodes could not be read: {}", e.toString());
+        for (Map.Entry<String, String> e : bus.syncCommands().hgetall(key).entrySet()) {
+          JsonNode d = json.readTree(e.getValue());
+          long id = Long.parseLong(e.getKey());
+          known.put(id, new User(id, d.path("name").asText(), User.Kind.valueOf(d.path("kind").asText("GUEST"))));
+          elsewhere.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(node);
+        }
       }
-    });
+    } catch (Exception e) {
+      log.warn("who is online on the other nodes could not be read: {}", e.toString());
+    }
   }
 
   /**

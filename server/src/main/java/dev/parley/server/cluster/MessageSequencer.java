@@ -43,10 +43,9 @@ public final class MessageSequencer implements AutoCloseable {
   private final BlockingQueue<List<Message>> inbox = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
-  /** The id of the last message delivered (or skipped as before the start); read by any thread. */
-  private volatile long delivered;
-
-  // Owned by the sequencer thread:
+  // Owned by the sequencer thread (set before it starts):
+  /** The id of the last message delivered, or skipped as before the start. */
+  private long delivered;
   /** Messages received beyond the next one to deliver, by id. */
   private final TreeMap<Long, Message> pending = new TreeMap<>();
   /** The newest id the store is known to hold. */
@@ -84,11 +83,6 @@ public final class MessageSequencer implements AutoCloseable {
     if (!messages.isEmpty()) {
       inbox.add(messages);
     }
-  }
-
-  /** The id of the last message delivered. */
-  public long delivered() {
-    return delivered;
   }
 
   private void run() {

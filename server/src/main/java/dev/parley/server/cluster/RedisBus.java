@@ -352,11 +352,6 @@ public final class RedisBus implements AutoCloseable {
     return commands.isOpen() && subscriber.isOpen();
   }
 
-  /** Publishes that failed since start. */
-  public long failedPublishes() {
-    return failedPublishes.get();
-  }
-
   /** This node's id. */
   public int nodeId() {
     return nodeId;

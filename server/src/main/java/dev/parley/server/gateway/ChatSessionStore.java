@@ -76,8 +76,11 @@ public final class ChatSessionStore implements SessionStore {
   private final ObjectMapper json = new ObjectMapper();
   /** The id of the newest message sent; written under the namespace's record lock. */
   private volatile long lastMessageId;
-  /** Restores waiting for a message to be sent here first; guarded by {@link #sentMonitor}. */
-  private int waitingForSent;
+  /**
+   * Restores waiting for a message to be sent here first; changed under {@link #sentMonitor},
+   * read without it, so that sending a message takes no lock while nobody waits.
+   */
+  private volatile int waitingForSent;
   private final Object sentMonitor = new Object();
   /** How long a restore waits for this node to send the messages a client had from another. */
   static final Duration CATCH_UP = Duration.ofSeconds(3);
@@ -144,8 +147,8 @@ public final class ChatSessionStore implements SessionStore {
       long id = Long.parseLong(message.id());
       if (id > lastMessageId) {
         lastMessageId = id;
-        synchronized (sentMonitor) {
-          if (waitingForSent > 0) {
+        if (waitingForSent > 0) {
+          synchronized (sentMonitor) {
             sentMonitor.notifyAll();
           }
         }
